@@ -1,0 +1,84 @@
+/** Opaque handle to a ring owned by the addon. */
+export type RingHandle = { readonly __ringHandle: unique symbol }
+
+export interface SetupOptions {
+  entries?: number
+  cqEntries?: number
+  /** IORING_SETUP_* bits. IORING_SETUP_NO_MMAP is refused (EINVAL). */
+  flags?: number
+  sqThreadCpu?: number
+  sqThreadIdle?: number
+  wqFd?: number
+}
+
+/** Byte offsets inside the SQ ring (io_sqring_offsets). */
+export interface SqOffsets { head: number; tail: number; ringMask: number; ringEntries: number; flags: number; dropped: number; array: number }
+/** Byte offsets inside the CQ ring (io_cqring_offsets). */
+export interface CqOffsets { head: number; tail: number; ringMask: number; ringEntries: number; overflow: number; cqes: number; flags: number }
+
+export interface RingDescription {
+  handle: RingHandle
+  fd: number
+  sqEntries: number
+  cqEntries: number
+  /** IORING_SETUP_* bits in effect. */
+  flags: number
+  /** IORING_FEAT_* bits the kernel reported. */
+  features: number
+  sqThreadCpu: number
+  sqThreadIdle: number
+  sqOff: SqOffsets
+  cqOff: CqOffsets
+  /** The mapped SQ ring (and the CQ ring too with IORING_FEAT_SINGLE_MMAP). Detached by close(). */
+  sqRing: ArrayBuffer
+  /** The mapped CQ ring. Detached by close(). */
+  cqRing: ArrayBuffer
+  /** The mapped SQE array. Detached by close(). */
+  sqes: ArrayBuffer
+  /** Control block shared with the addon; see CONTROL. */
+  control: ArrayBuffer
+}
+
+/**
+ * io_uring_setup + mmap + event-loop watchers. `onWake(status)` is called once per
+ * wake-up of the ring fd (status 0) or when a loop-iteration flush failed (-errno).
+ * Returns -errno on failure.
+ */
+export function setup(options: SetupOptions, onWake: (status: number) => void): RingDescription | number
+/** io_uring_enter with an optional argument (sigset, or io_uring_getevents_arg with IORING_ENTER_EXT_ARG). Result or -errno. */
+export function enter(handle: RingHandle, toSubmit: number, minComplete: number, flags: number, arg?: ArrayBufferView | ArrayBuffer | null): number
+/** Submits every SQE published past the kernel's SQ head (what the loop-iteration flush does). Count or -errno. */
+export function submit(handle: RingHandle, extraEnterFlags?: number): number
+/** io_uring_register(ring fd, opcode, arg, nrArgs). Result or -errno. */
+export function register(handle: RingHandle, opcode: number, arg: ArrayBufferView | ArrayBuffer | null | undefined, nrArgs: number): number
+/** Registers the ring fd itself (IORING_REGISTER_RING_FDS); later enters use IORING_ENTER_REGISTERED_RING. 0 or -errno. */
+export function registerRingFd(handle: RingHandle): number
+/** Re-reads CONTROL.INFLIGHT and CONTROL.WANT_REF and refs or unrefs the loop. */
+export function updateRef(handle: RingHandle): void
+/** Detaches the mapped ArrayBuffers, unmaps the rings, closes the fd and the watchers. */
+export function close(handle: RingHandle): void
+/** Address of the first byte of a buffer or view (cached per ArrayBuffer). */
+export function addressOf(view: ArrayBufferView | ArrayBuffer | SharedArrayBuffer): number
+
+export interface SystemError extends Error {
+  errno: number
+  code: string
+  syscall: string
+  path?: string
+  dest?: string
+  address?: string
+  port?: number
+}
+/** A Node-style system error (`code`, negative `errno`, `syscall`, and any extra fields given). */
+export function systemError(errno: number, syscall: string, extra?: { path?: string; dest?: string; address?: string; port?: number }): SystemError
+
+export const CONTROL: {
+  readonly BYTES: 40
+  readonly INFLIGHT: 0
+  readonly WANT_REF: 1
+  readonly REFED: 2
+  readonly FLUSH_ERR: 3
+  readonly ENTER_CALLS: 2
+  readonly SUBMITTED: 3
+  readonly WAKEUPS: 4
+}

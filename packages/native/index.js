@@ -1,0 +1,105 @@
+'use strict'
+// Thin wrapper over the addon: loads it, refuses clearly where io_uring
+// cannot work, and turns negative errno results into Node-style errors.
+const util = require('util')
+
+if (process.platform !== 'linux') {
+  const err = new Error(`@iouring/native: io_uring exists only on Linux; this is ${process.platform}`)
+  err.code = 'ERR_IOURING_UNSUPPORTED'
+  throw err
+}
+
+const binding = require('node-gyp-build')(__dirname)
+
+// Layout of the control block shared with the addon (binding.c, CTRL_*).
+const CONTROL = Object.freeze({
+  BYTES: 40,
+  INFLIGHT: 0, // Int32 index
+  WANT_REF: 1, // Int32 index
+  REFED: 2, // Int32 index
+  FLUSH_ERR: 3, // Int32 index
+  ENTER_CALLS: 2, // Float64 index
+  SUBMITTED: 3, // Float64 index
+  WAKEUPS: 4 // Float64 index
+})
+
+/**
+ * A Node-style system error: `code` ('ENOENT'), `errno` (negative, as Node
+ * reports it), `syscall`, and `path`/`dest`/`address`/`port` when given.
+ */
+function systemError (errno, syscall, extra) {
+  const negative = errno < 0 ? errno : -errno
+  const code = util.getSystemErrorName(negative)
+  const description = util.getSystemErrorMap().get(negative)?.[1] ?? 'unknown error'
+  let message = `${code}: ${description}, ${syscall}`
+  if (extra?.path !== undefined) message += ` '${extra.path}'`
+  if (extra?.dest !== undefined) message += ` -> '${extra.dest}'`
+  if (extra?.address !== undefined) message += ` ${extra.address}${extra.port !== undefined ? ':' + extra.port : ''}`
+  const err = new Error(message)
+  err.errno = negative
+  err.code = code
+  err.syscall = syscall
+  if (extra) Object.assign(err, extra)
+  Error.captureStackTrace?.(err, systemError)
+  return err
+}
+
+function unavailable (errno) {
+  const reasons = {
+    ENOSYS: 'this kernel was built without io_uring (CONFIG_IO_URING) or is older than 5.1',
+    EPERM: 'io_uring is disabled for this process (sysctl kernel.io_uring_disabled, seccomp, or a container profile)',
+    EACCES: 'io_uring is disabled for this process (sysctl kernel.io_uring_disabled, seccomp, or a container profile)'
+  }
+  const code = util.getSystemErrorName(errno)
+  const err = new Error(`@iouring/native: cannot create an io_uring instance: ${reasons[code] ?? code}`)
+  err.code = 'ERR_IOURING_UNAVAILABLE'
+  err.errno = errno
+  err.syscall = 'io_uring_setup'
+  return err
+}
+
+const status = binding.check()
+if (status < 0 && status !== -12 /* ENOMEM: memlock limits, not a missing feature */) throw unavailable(status)
+
+const addresses = new WeakMap()
+
+/**
+ * Address of the first byte of an ArrayBuffer, SharedArrayBuffer or view.
+ * The base address of each buffer is asked of the addon once and cached:
+ * a non-resizable buffer's memory does not move once it has an address.
+ */
+function addressOf (view) {
+  if (ArrayBuffer.isView(view)) {
+    const buffer = view.buffer
+    let base = addresses.get(buffer)
+    if (base === undefined) {
+      base = binding.address(view) - view.byteOffset
+      addresses.set(buffer, base)
+    }
+    return base + view.byteOffset
+  }
+  let base = addresses.get(view)
+  if (base === undefined) {
+    if (!(view instanceof ArrayBuffer) && !(view instanceof SharedArrayBuffer)) {
+      const err = new TypeError('The "view" argument must be an ArrayBuffer, SharedArrayBuffer or ArrayBufferView')
+      err.code = 'ERR_INVALID_ARG_TYPE'
+      throw err
+    }
+    base = binding.address(new Uint8Array(view))
+    addresses.set(view, base)
+  }
+  return base
+}
+
+module.exports = {
+  setup: binding.setup,
+  enter: binding.enter,
+  submit: binding.submit,
+  register: binding.register,
+  registerRingFd: binding.registerRingFd,
+  updateRef: binding.updateRef,
+  close: binding.close,
+  addressOf,
+  systemError,
+  CONTROL
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+'use strict'
+// Install step: use a matching prebuild when one ships, otherwise compile with
+// node-gyp against the headers of the Node.js that runs this script, so no
+// header tarball is ever downloaded. `--rebuild` always compiles.
+const { execFileSync } = require('child_process')
+const fs = require('fs')
+const path = require('path')
+
+const root = path.join(__dirname, '..')
+
+if (!process.argv.includes('--rebuild')) {
+  try {
+    require('node-gyp-build').path(root)
+    process.exit(0)
+  } catch {}
+}
+
+const nodedir = path.resolve(process.execPath, '..', '..')
+if (!fs.existsSync(path.join(nodedir, 'include', 'node', 'node_api.h'))) {
+  console.error(`@iouring/native: no prebuild fits and no Node.js headers at ${nodedir}/include/node; ` +
+    'install the Node.js development headers (they ship with the official Node.js tarballs)')
+  process.exit(1)
+}
+// Our own node-gyp in this workspace; the one npm and pnpm bundle (they set
+// npm_config_node_gyp for install scripts) when installed from the registry.
+let nodeGyp = process.env.npm_config_node_gyp
+try { nodeGyp = require.resolve('node-gyp/bin/node-gyp.js') } catch {}
+if (!nodeGyp) {
+  console.error('@iouring/native: no prebuild fits and node-gyp was not found to build from source')
+  process.exit(1)
+}
+execFileSync(process.execPath, [nodeGyp, 'rebuild', `--nodedir=${nodedir}`], { cwd: root, stdio: 'inherit' })

@@ -1,0 +1,653 @@
+// @iouring/native: the only C in @iouring.
+//
+// It crosses into the kernel and nothing else: io_uring_setup, mapping the
+// rings, io_uring_enter, io_uring_register, munmap/close, and telling
+// JavaScript where an ArrayBufferView's memory is. SQEs are written and CQEs
+// read by JavaScript through the mapped ArrayBuffers; this file never looks at
+// an individual operation.
+//
+// Event-loop integration: a uv_poll on the ring fd calls one JavaScript
+// function per wake-up (the fd is readable while CQEs are posted), and a
+// uv_prepare flushes SQEs that JavaScript published (SQ tail moved past the
+// kernel's head) once per loop iteration, right before the loop blocks. The
+// poll handle holds the loop open only while JavaScript reports operations in
+// flight (a counter in the shared control block), like any Node handle.
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <node_api.h>
+#include <uv.h>
+
+// The ABI structs this file needs, defined here so the build does not depend
+// on how old the machine's <linux/io_uring.h> is. Layouts are the kernel's.
+struct iou_sqring_offsets {
+  uint32_t head, tail, ring_mask, ring_entries, flags, dropped, array, resv1;
+  uint64_t user_addr;
+};
+
+struct iou_cqring_offsets {
+  uint32_t head, tail, ring_mask, ring_entries, overflow, cqes, flags, resv1;
+  uint64_t user_addr;
+};
+
+struct iou_params {
+  uint32_t sq_entries, cq_entries, flags, sq_thread_cpu, sq_thread_idle, features, wq_fd;
+  uint32_t resv[3];
+  struct iou_sqring_offsets sq_off;
+  struct iou_cqring_offsets cq_off;
+};
+
+_Static_assert(sizeof(struct iou_params) == 120, "io_uring_params is 120 bytes");
+
+#ifndef SYS_io_uring_setup
+#define SYS_io_uring_setup 425
+#define SYS_io_uring_enter 426
+#define SYS_io_uring_register 427
+#endif
+
+#define IOU_OFF_SQ_RING 0ULL
+#define IOU_OFF_CQ_RING 0x8000000ULL
+#define IOU_OFF_SQES 0x10000000ULL
+
+#define IOU_SETUP_SQPOLL (1U << 1)
+#define IOU_SETUP_SQE128 (1U << 10)
+#define IOU_SETUP_CQE32 (1U << 11)
+#define IOU_SETUP_DEFER_TASKRUN (1U << 13)
+#define IOU_SETUP_NO_MMAP (1U << 14)
+#define IOU_SETUP_NO_SQARRAY (1U << 16)
+#define IOU_SETUP_CQE_MIXED (1U << 18)
+#define IOU_SETUP_SQE_MIXED (1U << 19)
+
+#define IOU_FEAT_SINGLE_MMAP (1U << 0)
+
+#define IOU_SQ_NEED_WAKEUP (1U << 0)
+
+#define IOU_ENTER_GETEVENTS (1U << 0)
+#define IOU_ENTER_SQ_WAKEUP (1U << 1)
+#define IOU_ENTER_REGISTERED_RING (1U << 4)
+
+#define IOU_REGISTER_RING_FDS 20
+#define IOU_REGISTER_USE_REGISTERED_RING (1U << 31)
+
+// The control block shared with JavaScript: Int32 slots, then Float64 stats.
+// JavaScript reads the stats without a native call; the indices are mirrored
+// in index.js (CONTROL) and must stay in step with it.
+enum {
+  CTRL_INFLIGHT = 0,  // i32, JS: operations that keep the loop alive
+  CTRL_WANT_REF = 1,  // i32, JS: 1 unless the user called ring.unref()
+  CTRL_REFED = 2,     // i32, native: 1 while the poll handle is ref'ed
+  CTRL_FLUSH_ERR = 3, // i32, native: -errno of the last failed flush, else 0
+  CTRL_ENTER_CALLS = 2,  // f64 index: io_uring_enter calls
+  CTRL_SUBMITTED = 3,    // f64 index: SQEs the kernel accepted
+  CTRL_WAKEUPS = 4,      // f64 index: completion wake-ups delivered to JS
+  CTRL_BYTES = 40
+};
+
+// A JS ring handle is an external over a box, so a handle used after close
+// (or after environment teardown) finds NULL instead of freed memory.
+typedef struct box_s {
+  struct ring_s *ring;
+} box_t;
+
+typedef struct ring_s {
+  napi_env env;
+  int fd;
+  int enter_fd;          // ring fd, or its registered index
+  unsigned enter_flags;  // IORING_ENTER_REGISTERED_RING when enter_fd is an index
+  struct iou_params p;
+
+  void *ring_ptr;
+  size_t ring_sz;
+  void *cq_ptr;  // == ring_ptr with IORING_FEAT_SINGLE_MMAP
+  size_t cq_sz;
+  void *sqes_ptr;
+  size_t sqes_sz;
+
+  unsigned *sq_khead, *sq_ktail, *sq_kflags;
+
+  double ctrl[CTRL_BYTES / 8];  // the control block; double keeps the stats aligned
+  int32_t *ctrl_i32;
+  double *stats;
+  struct box_s *box;  // the JS handle's link to this struct, cut when it is freed
+
+  napi_ref on_wake;
+  napi_async_context async_ctx;
+  napi_ref buffers[4];  // sqRing, cqRing, sqes, control: detached at close
+
+  uv_poll_t poll;
+  uv_prepare_t prepare;
+  int handles_open;
+  int closing;
+  napi_async_cleanup_hook_handle cleanup;
+} ring_t;
+
+#define NAPI_CALL(env, call)                                          \
+  do {                                                                \
+    napi_status status_ = (call);                                     \
+    if (status_ != napi_ok) {                                         \
+      const napi_extended_error_info *info_ = NULL;                   \
+      napi_get_last_error_info((env), &info_);                        \
+      bool pending_;                                                  \
+      napi_is_exception_pending((env), &pending_);                    \
+      if (!pending_) {                                                \
+        napi_throw_error((env), "ERR_IOURING_NAPI",                   \
+                         info_ && info_->error_message                \
+                             ? info_->error_message                   \
+                             : "Node-API call failed");               \
+      }                                                               \
+      return NULL;                                                    \
+    }                                                                 \
+  } while (0)
+
+static int sys_setup(unsigned entries, struct iou_params *p) {
+  long r = syscall(SYS_io_uring_setup, entries, p);
+  return r < 0 ? -errno : (int)r;
+}
+
+static int sys_enter(ring_t *r, unsigned to_submit, unsigned min_complete, unsigned flags,
+                     const void *arg, size_t argsz) {
+  long ret;
+  do {
+    ret = syscall(SYS_io_uring_enter, r->enter_fd, to_submit, min_complete,
+                  flags | r->enter_flags, arg, argsz);
+  } while (ret < 0 && errno == EINTR);
+  if (ret < 0) return -errno;
+  r->stats[CTRL_ENTER_CALLS] += 1;
+  r->stats[CTRL_SUBMITTED] += (double)(ret < (long)to_submit ? ret : (long)to_submit);
+  return (int)ret;
+}
+
+// Submit what JavaScript published since the kernel last looked. Without
+// SQPOLL the kernel consumes the SQ inside io_uring_enter, so the pending
+// count is simply tail - head; with SQPOLL the kernel thread consumes it and
+// only needs a wake-up when it has gone to sleep.
+static int flush(ring_t *r, unsigned extra_flags) {
+  unsigned tail = __atomic_load_n(r->sq_ktail, __ATOMIC_ACQUIRE);
+  unsigned head = __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE);
+  if (r->p.flags & IOU_SETUP_SQPOLL) {
+    unsigned flags = extra_flags;
+    if (__atomic_load_n(r->sq_kflags, __ATOMIC_ACQUIRE) & IOU_SQ_NEED_WAKEUP) flags |= IOU_ENTER_SQ_WAKEUP;
+    if (flags == 0) return 0;
+    int ret = sys_enter(r, 0, 0, flags, NULL, 0);
+    return ret < 0 ? ret : (int)(tail - head);
+  }
+  if (tail == head && extra_flags == 0) return 0;
+  return sys_enter(r, tail - head, 0, extra_flags, NULL, 0);
+}
+
+static void update_ref(ring_t *r) {
+  int want = r->ctrl_i32[CTRL_INFLIGHT] > 0 && r->ctrl_i32[CTRL_WANT_REF] && !r->closing;
+  if (want && !r->ctrl_i32[CTRL_REFED]) {
+    uv_ref((uv_handle_t *)&r->poll);
+    r->ctrl_i32[CTRL_REFED] = 1;
+  } else if (!want && r->ctrl_i32[CTRL_REFED]) {
+    uv_unref((uv_handle_t *)&r->poll);
+    r->ctrl_i32[CTRL_REFED] = 0;
+  }
+}
+
+static void call_js(ring_t *r, int arg) {
+  napi_env env = r->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value fn, recv, argv[1], result;
+  if (napi_get_reference_value(env, r->on_wake, &fn) == napi_ok && fn != NULL &&
+      napi_get_global(env, &recv) == napi_ok && napi_create_int32(env, arg, &argv[0]) == napi_ok) {
+    // make_callback runs the microtask queue afterwards, so promises settled
+    // by this wake-up continue before the loop moves on.
+    if (napi_make_callback(env, r->async_ctx, recv, fn, 1, argv, &result) == napi_pending_exception) {
+      napi_value err;
+      napi_get_and_clear_last_exception(env, &err);
+      napi_fatal_exception(env, err);
+    }
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+static void on_prepare(uv_prepare_t *h) {
+  ring_t *r = h->data;
+  if (r->closing) return;
+  int ret = flush(r, 0);
+  update_ref(r);
+  // EAGAIN/EBUSY clear up once completions are reaped; anything else is a bug
+  // worth surfacing, and JavaScript is the one that can report it.
+  if (ret < 0 && ret != -EAGAIN && ret != -EBUSY) {
+    r->ctrl_i32[CTRL_FLUSH_ERR] = ret;
+    call_js(r, ret);
+  }
+}
+
+static void on_poll(uv_poll_t *h, int status, int events) {
+  (void)events;
+  ring_t *r = h->data;
+  if (r->closing) return;
+  // With DEFER_TASKRUN completions are only posted when the issuing task asks.
+  if (status == 0 && (r->p.flags & IOU_SETUP_DEFER_TASKRUN)) sys_enter(r, 0, 0, IOU_ENTER_GETEVENTS, NULL, 0);
+  r->stats[CTRL_WAKEUPS] += 1;
+  call_js(r, status < 0 ? status : 0);
+}
+
+static void unmap_ring(ring_t *r) {
+  if (r->sqes_ptr) munmap(r->sqes_ptr, r->sqes_sz);
+  if (r->cq_ptr && r->cq_ptr != r->ring_ptr) munmap(r->cq_ptr, r->cq_sz);
+  if (r->ring_ptr) munmap(r->ring_ptr, r->ring_sz);
+  r->sqes_ptr = r->cq_ptr = r->ring_ptr = NULL;
+  if (r->fd >= 0) close(r->fd);
+  r->fd = -1;
+}
+
+static void on_handle_closed(uv_handle_t *h) {
+  ring_t *r = h->data;
+  if (--r->handles_open > 0) return;
+  if (r->cleanup) napi_remove_async_cleanup_hook(r->cleanup);
+  if (r->box) r->box->ring = NULL;
+  free(r);
+}
+
+// Closes the libuv handles; the ring struct is freed when both are closed.
+// Idempotent. JavaScript references (napi_ref) are released by the caller
+// when it still may touch the JS heap.
+static void begin_close(ring_t *r) {
+  if (r->closing) return;
+  r->closing = 1;
+  uv_poll_stop(&r->poll);
+  uv_prepare_stop(&r->prepare);
+  unmap_ring(r);
+  uv_close((uv_handle_t *)&r->poll, on_handle_closed);
+  uv_close((uv_handle_t *)&r->prepare, on_handle_closed);
+}
+
+// Environment teardown (process exit, worker termination) for a ring that
+// JavaScript never closed.
+static void on_env_cleanup(napi_async_cleanup_hook_handle handle, void *data) {
+  ring_t *r = data;
+  r->cleanup = handle;
+  begin_close(r);
+}
+
+static napi_value make_errno(napi_env env, int neg_errno) {
+  napi_value v;
+  NAPI_CALL(env, napi_create_int32(env, neg_errno, &v));
+  return v;
+}
+
+static void finalize_box(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  box_t *box = data;
+  if (box->ring) box->ring->box = NULL;
+  free(box);
+}
+
+static ring_t *get_ring(napi_env env, napi_value v) {
+  box_t *box = NULL;
+  napi_valuetype t;
+  if (napi_typeof(env, v, &t) != napi_ok || t != napi_external ||
+      napi_get_value_external(env, v, (void **)&box) != napi_ok || box == NULL) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected a ring handle");
+    return NULL;
+  }
+  ring_t *r = box->ring;
+  if (r == NULL || r->closing) {
+    napi_throw_error(env, "ERR_IOURING_CLOSED", "the ring is closed");
+    return NULL;
+  }
+  return r;
+}
+
+static uint32_t get_u32_prop(napi_env env, napi_value obj, const char *name, uint32_t dflt) {
+  bool has = false;
+  napi_value v;
+  uint32_t out = dflt;
+  if (napi_has_named_property(env, obj, name, &has) == napi_ok && has &&
+      napi_get_named_property(env, obj, name, &v) == napi_ok) {
+    napi_valuetype t;
+    napi_typeof(env, v, &t);
+    if (t == napi_number) napi_get_value_uint32(env, v, &out);
+  }
+  return out;
+}
+
+static napi_status set_u32(napi_env env, napi_value obj, const char *name, uint32_t value) {
+  napi_value v;
+  napi_status s = napi_create_uint32(env, value, &v);
+  return s == napi_ok ? napi_set_named_property(env, obj, name, v) : s;
+}
+
+static napi_value offsets_object(napi_env env, const uint32_t *fields, const char *const *names, int n) {
+  napi_value obj;
+  NAPI_CALL(env, napi_create_object(env, &obj));
+  for (int i = 0; i < n; i++) NAPI_CALL(env, set_u32(env, obj, names[i], fields[i]));
+  return obj;
+}
+
+static napi_value external_buffer(napi_env env, ring_t *r, int slot, void *ptr, size_t len) {
+  napi_value ab;
+  NAPI_CALL(env, napi_create_external_arraybuffer(env, ptr, len, NULL, NULL, &ab));
+  NAPI_CALL(env, napi_create_reference(env, ab, 0, &r->buffers[slot]));
+  return ab;
+}
+
+// setup(options, onWake) -> ring description | -errno
+static napi_value js_setup(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  napi_valuetype t0, t1;
+  NAPI_CALL(env, napi_typeof(env, argv[0], &t0));
+  NAPI_CALL(env, napi_typeof(env, argv[1], &t1));
+  if (argc < 2 || t0 != napi_object || t1 != napi_function) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "setup(options, onWake) needs an object and a function");
+    return NULL;
+  }
+
+  struct iou_params p;
+  memset(&p, 0, sizeof(p));
+  uint32_t entries = get_u32_prop(env, argv[0], "entries", 256);
+  p.flags = get_u32_prop(env, argv[0], "flags", 0);
+  p.cq_entries = get_u32_prop(env, argv[0], "cqEntries", 0);
+  p.sq_thread_cpu = get_u32_prop(env, argv[0], "sqThreadCpu", 0);
+  p.sq_thread_idle = get_u32_prop(env, argv[0], "sqThreadIdle", 0);
+  p.wq_fd = get_u32_prop(env, argv[0], "wqFd", 0);
+  if (p.flags & IOU_SETUP_NO_MMAP) return make_errno(env, -EINVAL);  // rings in user memory: not offered
+
+  int fd = sys_setup(entries, &p);
+  if (fd < 0) return make_errno(env, fd);
+
+  ring_t *r = calloc(1, sizeof(*r));
+  if (r == NULL) {
+    close(fd);
+    return make_errno(env, -ENOMEM);
+  }
+  r->env = env;
+  r->fd = fd;
+  r->enter_fd = fd;
+  r->p = p;
+
+  size_t sqe_size = (p.flags & IOU_SETUP_SQE128) ? 128 : 64;
+  size_t cqe_size = (p.flags & IOU_SETUP_CQE32) ? 32 : 16;
+  size_t sq_sz = (p.flags & IOU_SETUP_NO_SQARRAY) ? 0 : p.sq_off.array + p.sq_entries * sizeof(uint32_t);
+  r->cq_sz = p.cq_off.cqes + p.cq_entries * cqe_size;
+  r->ring_sz = sq_sz;
+  if (p.features & IOU_FEAT_SINGLE_MMAP) {
+    if (r->cq_sz > r->ring_sz) r->ring_sz = r->cq_sz;
+    r->cq_sz = r->ring_sz;
+  }
+  int err = 0;
+  r->ring_ptr = mmap(NULL, r->ring_sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IOU_OFF_SQ_RING);
+  if (r->ring_ptr == MAP_FAILED) {
+    err = -errno;
+    r->ring_ptr = NULL;
+  }
+  if (!err) {
+    if (p.features & IOU_FEAT_SINGLE_MMAP) {
+      r->cq_ptr = r->ring_ptr;
+    } else {
+      r->cq_ptr = mmap(NULL, r->cq_sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IOU_OFF_CQ_RING);
+      if (r->cq_ptr == MAP_FAILED) {
+        err = -errno;
+        r->cq_ptr = NULL;
+      }
+    }
+  }
+  if (!err) {
+    r->sqes_sz = p.sq_entries * sqe_size;
+    r->sqes_ptr = mmap(NULL, r->sqes_sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IOU_OFF_SQES);
+    if (r->sqes_ptr == MAP_FAILED) {
+      err = -errno;
+      r->sqes_ptr = NULL;
+    }
+  }
+  uv_loop_t *loop = NULL;
+  if (!err && napi_get_uv_event_loop(env, &loop) != napi_ok) err = -EINVAL;
+  if (!err && uv_poll_init(loop, &r->poll, fd) != 0) err = -EINVAL;
+  if (err) {
+    unmap_ring(r);
+    free(r);
+    return make_errno(env, err);
+  }
+  // From here on the ring is only freed through begin_close().
+  uv_prepare_init(loop, &r->prepare);
+  r->handles_open = 2;
+  r->poll.data = r;
+  r->prepare.data = r;
+  uv_unref((uv_handle_t *)&r->poll);
+  uv_unref((uv_handle_t *)&r->prepare);
+  uv_poll_start(&r->poll, UV_READABLE, on_poll);
+  uv_prepare_start(&r->prepare, on_prepare);
+
+  char *sq = r->ring_ptr;
+  r->sq_khead = (unsigned *)(sq + p.sq_off.head);
+  r->sq_ktail = (unsigned *)(sq + p.sq_off.tail);
+  r->sq_kflags = (unsigned *)(sq + p.sq_off.flags);
+  r->ctrl_i32 = (int32_t *)r->ctrl;
+  r->stats = r->ctrl;
+  r->ctrl_i32[CTRL_WANT_REF] = 1;
+
+  NAPI_CALL(env, napi_create_reference(env, argv[1], 1, &r->on_wake));
+  napi_value name;
+  NAPI_CALL(env, napi_create_string_utf8(env, "IoUring", NAPI_AUTO_LENGTH, &name));
+  NAPI_CALL(env, napi_async_init(env, NULL, name, &r->async_ctx));
+  NAPI_CALL(env, napi_add_async_cleanup_hook(env, on_env_cleanup, r, &r->cleanup));
+
+  static const char *const sq_names[] = {"head", "tail", "ringMask", "ringEntries", "flags", "dropped", "array"};
+  static const char *const cq_names[] = {"head", "tail", "ringMask", "ringEntries", "overflow", "cqes", "flags"};
+  napi_value out, handle;
+  NAPI_CALL(env, napi_create_object(env, &out));
+  r->box = malloc(sizeof(box_t));
+  if (r->box == NULL) {
+    napi_throw_error(env, "ERR_IOURING_NOMEM", "out of memory");
+    return NULL;
+  }
+  r->box->ring = r;
+  NAPI_CALL(env, napi_create_external(env, r->box, finalize_box, NULL, &handle));
+  NAPI_CALL(env, napi_set_named_property(env, out, "handle", handle));
+  NAPI_CALL(env, set_u32(env, out, "fd", (uint32_t)fd));
+  NAPI_CALL(env, set_u32(env, out, "sqEntries", p.sq_entries));
+  NAPI_CALL(env, set_u32(env, out, "cqEntries", p.cq_entries));
+  NAPI_CALL(env, set_u32(env, out, "flags", p.flags));
+  NAPI_CALL(env, set_u32(env, out, "features", p.features));
+  NAPI_CALL(env, set_u32(env, out, "sqThreadCpu", p.sq_thread_cpu));
+  NAPI_CALL(env, set_u32(env, out, "sqThreadIdle", p.sq_thread_idle));
+  NAPI_CALL(env, napi_set_named_property(env, out, "sqOff", offsets_object(env, &p.sq_off.head, sq_names, 7)));
+  NAPI_CALL(env, napi_set_named_property(env, out, "cqOff", offsets_object(env, &p.cq_off.head, cq_names, 7)));
+  NAPI_CALL(env, napi_set_named_property(env, out, "sqRing", external_buffer(env, r, 0, r->ring_ptr, r->ring_sz)));
+  NAPI_CALL(env, napi_set_named_property(env, out, "cqRing", external_buffer(env, r, 1, r->cq_ptr, r->cq_sz)));
+  NAPI_CALL(env, napi_set_named_property(env, out, "sqes", external_buffer(env, r, 2, r->sqes_ptr, r->sqes_sz)));
+  NAPI_CALL(env, napi_set_named_property(env, out, "control", external_buffer(env, r, 3, r->ctrl, CTRL_BYTES)));
+  return out;
+}
+
+static bool get_view(napi_env env, napi_value v, void **data, size_t *len) {
+  bool is;
+  if (napi_is_typedarray(env, v, &is) == napi_ok && is) {
+    napi_typedarray_type type;
+    size_t length, offset;
+    napi_value ab;
+    if (napi_get_typedarray_info(env, v, &type, &length, data, &ab, &offset) != napi_ok) return false;
+    static const size_t sizes[] = {1, 1, 1, 2, 2, 4, 4, 4, 8, 8, 8};
+    *len = length * ((size_t)type < sizeof(sizes) / sizeof(sizes[0]) ? sizes[type] : 1);
+    return true;
+  }
+  if (napi_is_dataview(env, v, &is) == napi_ok && is) {
+    napi_value ab;
+    size_t offset;
+    return napi_get_dataview_info(env, v, len, data, &ab, &offset) == napi_ok;
+  }
+  if (napi_is_arraybuffer(env, v, &is) == napi_ok && is) {
+    return napi_get_arraybuffer_info(env, v, data, len) == napi_ok;
+  }
+  return false;
+}
+
+// Optional view argument: undefined/null -> (NULL, 0).
+static bool get_optional_view(napi_env env, napi_value v, void **data, size_t *len) {
+  napi_valuetype t;
+  *data = NULL;
+  *len = 0;
+  if (napi_typeof(env, v, &t) != napi_ok) return false;
+  if (t == napi_undefined || t == napi_null) return true;
+  if (!get_view(env, v, data, len)) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected an ArrayBuffer or ArrayBufferView");
+    return false;
+  }
+  return true;
+}
+
+// enter(handle, toSubmit, minComplete, flags, arg?) -> result | -errno
+static napi_value js_enter(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4) {
+    napi_throw_type_error(env, "ERR_MISSING_ARGS", "enter(handle, toSubmit, minComplete, flags, arg?)");
+    return NULL;
+  }
+  ring_t *r = get_ring(env, argv[0]);
+  if (r == NULL) return NULL;
+  uint32_t to_submit, min_complete, flags;
+  NAPI_CALL(env, napi_get_value_uint32(env, argv[1], &to_submit));
+  NAPI_CALL(env, napi_get_value_uint32(env, argv[2], &min_complete));
+  NAPI_CALL(env, napi_get_value_uint32(env, argv[3], &flags));
+  void *arg = NULL;
+  size_t argsz = 0;
+  if (argc > 4 && !get_optional_view(env, argv[4], &arg, &argsz)) return NULL;
+  return make_errno(env, sys_enter(r, to_submit, min_complete, flags, arg, argsz));
+}
+
+// submit(handle, extraEnterFlags?) -> SQEs submitted | -errno
+static napi_value js_submit(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  ring_t *r = get_ring(env, argv[0]);
+  if (r == NULL) return NULL;
+  uint32_t flags = 0;
+  if (argc > 1) NAPI_CALL(env, napi_get_value_uint32(env, argv[1], &flags));
+  return make_errno(env, flush(r, flags));
+}
+
+// register(handle, opcode, arg?, nrArgs) -> result | -errno
+static napi_value js_register(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4) {
+    napi_throw_type_error(env, "ERR_MISSING_ARGS", "register(handle, opcode, arg, nrArgs)");
+    return NULL;
+  }
+  ring_t *r = get_ring(env, argv[0]);
+  if (r == NULL) return NULL;
+  uint32_t opcode, nr;
+  NAPI_CALL(env, napi_get_value_uint32(env, argv[1], &opcode));
+  NAPI_CALL(env, napi_get_value_uint32(env, argv[3], &nr));
+  void *arg;
+  size_t len;
+  if (!get_optional_view(env, argv[2], &arg, &len)) return NULL;
+  long ret = syscall(SYS_io_uring_register, r->fd, opcode, arg, nr);
+  return make_errno(env, ret < 0 ? -errno : (int)ret);
+}
+
+// registerRingFd(handle) -> 0 | -errno: registers the ring's own fd so that
+// every later io_uring_enter skips the fd table lookup.
+static napi_value js_register_ring_fd(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  ring_t *r = get_ring(env, argv[0]);
+  if (r == NULL) return NULL;
+  if (r->enter_flags & IOU_ENTER_REGISTERED_RING) return make_errno(env, 0);
+  struct { uint32_t offset, resv; uint64_t data; } upd = {(uint32_t)-1, 0, (uint64_t)r->fd};
+  long ret = syscall(SYS_io_uring_register, r->fd, IOU_REGISTER_RING_FDS, &upd, 1);
+  if (ret < 0) return make_errno(env, -errno);
+  r->enter_fd = (int)upd.offset;
+  r->enter_flags = IOU_ENTER_REGISTERED_RING;
+  return make_errno(env, 0);
+}
+
+// updateRef(handle): JavaScript changed CTRL_INFLIGHT from 0 or CTRL_WANT_REF.
+static napi_value js_update_ref(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  ring_t *r = get_ring(env, argv[0]);
+  if (r == NULL) return NULL;
+  update_ref(r);
+  return NULL;
+}
+
+// close(handle): JavaScript has reaped every CQE it waits for. Detaches the
+// mapped ArrayBuffers first, so no view can reach unmapped memory.
+static napi_value js_close(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  ring_t *r = get_ring(env, argv[0]);
+  if (r == NULL) return NULL;
+  for (int i = 0; i < 4; i++) {
+    napi_value ab;
+    if (r->buffers[i] && napi_get_reference_value(env, r->buffers[i], &ab) == napi_ok && ab != NULL) {
+      NAPI_CALL(env, napi_detach_arraybuffer(env, ab));
+    }
+    if (r->buffers[i]) napi_delete_reference(env, r->buffers[i]);
+    r->buffers[i] = NULL;
+  }
+  napi_delete_reference(env, r->on_wake);
+  r->on_wake = NULL;
+  napi_async_destroy(env, r->async_ctx);
+  napi_remove_async_cleanup_hook(r->cleanup);
+  r->cleanup = NULL;
+  begin_close(r);
+  return NULL;
+}
+
+// address(view) -> address of the view's first byte, as a number.
+static napi_value js_address(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  void *data = NULL;
+  size_t len = 0;
+  if (argc < 1 || !get_view(env, argv[0], &data, &len)) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected an ArrayBuffer or ArrayBufferView");
+    return NULL;
+  }
+  napi_value out;
+  NAPI_CALL(env, napi_create_double(env, (double)(uintptr_t)data, &out));
+  return out;
+}
+
+// check() -> 0 | -errno: can this process create a ring at all?
+static napi_value js_check(napi_env env, napi_callback_info info) {
+  (void)info;
+  struct iou_params p;
+  memset(&p, 0, sizeof(p));
+  int fd = sys_setup(1, &p);
+  if (fd >= 0) close(fd);
+  return make_errno(env, fd < 0 ? fd : 0);
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"setup", NULL, js_setup, NULL, NULL, NULL, napi_default, NULL},
+      {"enter", NULL, js_enter, NULL, NULL, NULL, napi_default, NULL},
+      {"submit", NULL, js_submit, NULL, NULL, NULL, napi_default, NULL},
+      {"register", NULL, js_register, NULL, NULL, NULL, napi_default, NULL},
+      {"registerRingFd", NULL, js_register_ring_fd, NULL, NULL, NULL, napi_default, NULL},
+      {"updateRef", NULL, js_update_ref, NULL, NULL, NULL, napi_default, NULL},
+      {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
+      {"address", NULL, js_address, NULL, NULL, NULL, napi_default, NULL},
+      {"check", NULL, js_check, NULL, NULL, NULL, napi_default, NULL},
+  };
+  NAPI_CALL(env, napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
+  return exports;
+}
+
+NAPI_MODULE_INIT() { return init(env, exports); }

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest'
+import * as native from '@iouring/native'
+
+// Exercises the addon through its public surface only: setup, the mapped
+// rings, enter, register, address, close. SQEs are written by hand here
+// (IORING_OP_NOP is opcode 0) so this package's tests need nothing else.
+const SQE_USER_DATA = 32
+const IORING_ENTER_GETEVENTS = 1
+const IORING_REGISTER_PROBE = 8
+
+function open(entries = 8) {
+  const wakes: number[] = []
+  const ring = native.setup({ entries }, (status) => wakes.push(status))
+  if (typeof ring === 'number') throw native.systemError(ring, 'io_uring_setup')
+  return { ring, wakes }
+}
+
+describe('@iouring/native', () => {
+  it('sets up a ring and maps the SQ ring, CQ ring and SQE array with their offsets', () => {
+    const { ring } = open(8)
+    expect(ring.sqEntries).toBe(8)
+    expect(ring.cqEntries).toBe(16)
+    expect(ring.sqes.byteLength).toBe(8 * 64)
+    const sq = new Uint32Array(ring.sqRing)
+    expect(sq[ring.sqOff.ringEntries / 4]).toBe(8)
+    expect(sq[ring.sqOff.ringMask / 4]).toBe(7)
+    const cq = new Uint32Array(ring.cqRing)
+    expect(cq[ring.cqOff.ringEntries / 4]).toBe(16)
+    expect(ring.cqRing.byteLength).toBeGreaterThanOrEqual(ring.cqOff.cqes + 16 * 16)
+    native.close(ring.handle)
+  })
+
+  it('round-trips NOPs written into the mapped SQE array through enter', () => {
+    const { ring } = open(8)
+    const sq = new Uint32Array(ring.sqRing)
+    new Uint32Array(ring.sqRing, ring.sqOff.array, 8).forEach((_, i, a) => (a[i] = i))
+    const sqes = new DataView(ring.sqes)
+    for (let i = 0; i < 3; i++) {
+      new Uint8Array(ring.sqes, i * 64, 64).fill(0)
+      sqes.setInt32(i * 64 + 4, -1, true)
+      sqes.setUint32(i * 64 + SQE_USER_DATA, 100 + i, true)
+    }
+    Atomics.store(sq, ring.sqOff.tail / 4, 3)
+    expect(native.enter(ring.handle, 3, 3, IORING_ENTER_GETEVENTS)).toBe(3)
+    const cq = new Uint32Array(ring.cqRing)
+    expect(Atomics.load(cq, ring.cqOff.tail / 4)).toBe(3)
+    const userData = [0, 1, 2].map((i) => cq[ring.cqOff.cqes / 4 + i * 4])
+    const results = [0, 1, 2].map((i) => new Int32Array(ring.cqRing)[ring.cqOff.cqes / 4 + i * 4 + 2])
+    expect(userData).toEqual([100, 101, 102])
+    expect(results).toEqual([0, 0, 0])
+    native.close(ring.handle)
+  })
+
+  it('submit() flushes what was published past the kernel head and counts it in the control block', () => {
+    const { ring } = open(4)
+    const sq = new Uint32Array(ring.sqRing)
+    new Uint32Array(ring.sqRing, ring.sqOff.array, 4).forEach((_, i, a) => (a[i] = i))
+    new Uint8Array(ring.sqes).fill(0)
+    Atomics.store(sq, ring.sqOff.tail / 4, 2)
+    expect(native.submit(ring.handle)).toBe(2)
+    expect(native.submit(ring.handle)).toBe(0)
+    const stats = new Float64Array(ring.control)
+    expect(stats[native.CONTROL.SUBMITTED]).toBe(2)
+    expect(stats[native.CONTROL.ENTER_CALLS]).toBe(1)
+    native.close(ring.handle)
+  })
+
+  it('calls onWake from the event loop when CQEs are posted', async () => {
+    const { ring, wakes } = open(4)
+    const sq = new Uint32Array(ring.sqRing)
+    new Uint32Array(ring.sqRing, ring.sqOff.array, 4).forEach((_, i, a) => (a[i] = i))
+    new Uint8Array(ring.sqes).fill(0)
+    Atomics.store(sq, ring.sqOff.tail / 4, 1)
+    native.submit(ring.handle)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(wakes.length).toBeGreaterThanOrEqual(1)
+    expect(wakes[0]).toBe(0)
+    native.close(ring.handle)
+  })
+
+  it('register() passes the argument buffer: IORING_REGISTER_PROBE fills it', () => {
+    const { ring } = open(2)
+    const probe = new Uint8Array(16 + 256 * 8)
+    expect(native.register(ring.handle, IORING_REGISTER_PROBE, probe, 256)).toBe(0)
+    expect(probe[0]).toBeGreaterThan(40) // last_op: Linux 6.18 knows well over 40 opcodes
+    expect(native.register(ring.handle, 9999, null, 0)).toBe(-22) // EINVAL
+    native.close(ring.handle)
+  })
+
+  it('addressOf() gives distinct, offset-consistent addresses and caches per buffer', () => {
+    const buffer = new ArrayBuffer(64)
+    const base = native.addressOf(buffer)
+    expect(base).toBeGreaterThan(0)
+    expect(native.addressOf(new Uint8Array(buffer, 10))).toBe(base + 10)
+    expect(native.addressOf(new DataView(buffer, 3, 4))).toBe(base + 3)
+    expect(native.addressOf(new Float64Array(buffer, 8))).toBe(base + 8)
+    expect(native.addressOf(new Uint8Array(8))).not.toBe(base)
+    expect(() => native.addressOf({} as ArrayBuffer)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
+  })
+
+  it('setup failures come back as -errno and become Node-style system errors', () => {
+    const ret = native.setup({ entries: 0 }, () => {})
+    expect(ret).toBe(-22)
+    const err = native.systemError(ret as number, 'io_uring_setup')
+    expect(err).toMatchObject({ code: 'EINVAL', errno: -22, syscall: 'io_uring_setup' })
+    expect(err.message).toBe('EINVAL: invalid argument, io_uring_setup')
+    expect(native.systemError(2, 'open', { path: '/nope' }).message).toBe("ENOENT: no such file or directory, open '/nope'")
+  })
+
+  it('close() detaches the mapped buffers; the handle is refused afterwards', () => {
+    const { ring } = open(2)
+    const view = new Uint32Array(ring.sqRing)
+    native.close(ring.handle)
+    expect(ring.sqRing.byteLength).toBe(0)
+    expect(ring.sqes.byteLength).toBe(0)
+    expect(view.length).toBe(0)
+    expect(() => native.submit(ring.handle)).toThrow(expect.objectContaining({ code: 'ERR_IOURING_CLOSED' }))
+    expect(() => native.close(ring.handle)).toThrow(expect.objectContaining({ code: 'ERR_IOURING_CLOSED' }))
+    expect(() => native.submit({} as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
+  })
+
+  it('wrong argument types throw synchronously', () => {
+    expect(() => native.setup(null as never, () => {})).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
+    expect(() => native.setup({}, null as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
+  })
+})

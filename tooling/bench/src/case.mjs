@@ -1,0 +1,6 @@
+// Child-process entry: runs one case and prints its rate on the last line.
+import { cases } from './cases.mjs'
+
+const [name, args] = process.argv.slice(2)
+const rate = await cases[name](JSON.parse(args))
+console.log(rate)

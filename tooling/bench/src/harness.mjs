@@ -1,0 +1,99 @@
+// Timing and reporting shared by every suite. A case runs for a fixed time
+// after a warm-up and reports operations per second; the table prints each
+// row's ratio to the suite's baseline row.
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+export const SECONDS = Number(process.env.BENCH_SECONDS ?? 1.5)
+
+/** Runs `step()` (which performs `opsPerStep` operations) repeatedly for SECONDS; returns ops/s. */
+export async function measure(step, opsPerStep = 1) {
+  const warmEnd = performance.now() + 200
+  while (performance.now() < warmEnd) await step()
+  let ops = 0
+  const start = performance.now()
+  const end = start + SECONDS * 1000
+  let now = start
+  while (now < end) {
+    for (let i = 0; i < 16; i++) await step()
+    ops += 16 * opsPerStep
+    now = performance.now()
+  }
+  return ops / ((now - start) / 1000)
+}
+
+/** Like measure() for synchronous steps (no await per step). */
+export function measureSync(step, opsPerStep = 1) {
+  const warmEnd = performance.now() + 200
+  while (performance.now() < warmEnd) step()
+  let ops = 0
+  const start = performance.now()
+  const end = start + SECONDS * 1000
+  let now = start
+  while (now < end) {
+    for (let i = 0; i < 64; i++) step()
+    ops += 64 * opsPerStep
+    now = performance.now()
+  }
+  return ops / ((now - start) / 1000)
+}
+
+/** Keeps `depth` async workers each awaiting `one()` in a loop for SECONDS; returns ops/s. */
+export async function measureDepth(depth, one) {
+  let ops = 0
+  let stop = false
+  const worker = async () => {
+    while (!stop) {
+      await one()
+      ops++
+    }
+  }
+  const warm = Array.from({ length: depth }, worker)
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  stop = true
+  await Promise.all(warm)
+  stop = false
+  ops = 0
+  const start = performance.now()
+  const timer = setTimeout(() => (stop = true), SECONDS * 1000)
+  await Promise.all(Array.from({ length: depth }, worker))
+  clearTimeout(timer)
+  return ops / ((performance.now() - start) / 1000)
+}
+
+const caseRunner = fileURLToPath(new URL('./case.mjs', import.meta.url))
+
+/** Runs one registered case in a child process with extra environment (e.g. UV_USE_IO_URING=1). */
+export function inChild(name, env, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', caseRunner, name, JSON.stringify(args)], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.on('error', reject)
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`bench case ${name} exited with ${code}`))
+      else resolve(Number(out.trim().split('\n').pop()))
+    })
+  })
+}
+
+export function formatRate(rate) {
+  if (rate >= 1e6) return `${(rate / 1e6).toFixed(2)} M/s`
+  if (rate >= 1e3) return `${(rate / 1e3).toFixed(1)} k/s`
+  return `${rate.toFixed(1)} /s`
+}
+
+/** Prints one suite as a table; `baseline` names the row the ratios divide by. */
+export function printTable(title, rows, baseline) {
+  const base = rows.find((r) => r.name === baseline)?.rate
+  const width = Math.max(...rows.map((r) => r.name.length), 10)
+  console.log(`\n${title}`)
+  console.log(`  ${'case'.padEnd(width)}  ${'rate'.padStart(12)}  ${base ? `vs ${baseline}` : ''}`)
+  for (const row of rows) {
+    const ratio = base ? `${(row.rate / base).toFixed(2)}x` : ''
+    console.log(`  ${row.name.padEnd(width)}  ${formatRate(row.rate).padStart(12)}  ${ratio}`)
+  }
+}

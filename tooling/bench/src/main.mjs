@@ -1,0 +1,80 @@
+// pnpm bench: runs every suite in one run and prints each as a table of
+// rates and ratios; writes all rows to bench-results/<timestamp>.json.
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { cases } from './cases.mjs'
+import { SECONDS, inChild, printTable } from './harness.mjs'
+
+const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../..')
+const only = process.argv[2] // optional suite filter: nop, read
+const report = { date: new Date().toISOString(), kernel: os.release(), node: process.version, cpus: os.cpus()[0]?.model, seconds: SECONDS, suites: [] }
+
+async function suite(title, baseline, rows) {
+  const results = []
+  for (const [name, run] of rows) {
+    const rate = await run()
+    if (rate !== undefined) results.push({ name, rate })
+  }
+  printTable(title, results, baseline)
+  report.suites.push({ title, baseline, rows: results })
+}
+
+const URING = { UV_USE_IO_URING: '1' }
+
+function fio(file, depth) {
+  try {
+    execFileSync('fio', ['--version'], { stdio: 'ignore' })
+  } catch {
+    return undefined
+  }
+  const out = execFileSync('fio', ['--name=randread', `--filename=${file}`, '--ioengine=io_uring', '--rw=randread', '--bs=4k',
+    `--iodepth=${depth}`, '--direct=0', `--runtime=${SECONDS}`, '--time_based', '--output-format=json'], { encoding: 'utf8' })
+  return JSON.parse(out).jobs[0].read.iops
+}
+
+if (!only || only === 'nop') {
+  await suite('NOP round trips (no alternative in node:fs; targets: low-level batch 128 >= 10 M/s, promise >= 4 M/s)', 'low-level, batch 128', [
+    ['low-level, batch 1', () => cases['nop-lowlevel']({ batch: 1 })],
+    ['low-level, batch 32', () => cases['nop-lowlevel']({ batch: 32 })],
+    ['low-level, batch 128', () => cases['nop-lowlevel']({ batch: 128 })],
+    ['promise ring.nop(), depth 1', () => cases['nop-promise']({ depth: 1 })],
+    ['promise ring.nop(), depth 128', () => cases['nop-promise']({ depth: 128 })],
+  ])
+}
+
+if (!only || only === 'read') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iouring-bench-'))
+  const file = path.join(dir, 'data.bin')
+  try {
+    const size = Number(process.env.BENCH_FILE_MB ?? 1024) << 20
+    const chunk = Buffer.alloc(64 << 20, 0x5a)
+    const fd = fs.openSync(file, 'w')
+    for (let written = 0; written < size; written += chunk.length) fs.writeSync(fd, chunk)
+    fs.closeSync(fd)
+    // Read it once so every later read is served from the page cache.
+    fs.readFileSync(file).length
+    const seconds = SECONDS
+    for (const depth of [1, 32, 128]) {
+      const args = { path: file, depth, seconds }
+      await suite(`4 KiB random reads of a page-cached ${size >> 20} MiB file, queue depth ${depth}`, 'fs.promises FileHandle.read', [
+        ['@iouring ring.read (promise)', () => cases['read-promise'](args)],
+        ['@iouring low-level (batch = depth)', () => cases['read-lowlevel'](args)],
+        ['fs.read callbacks', () => cases['read-fs-callback'](args)],
+        ['fs.read callbacks, UV_USE_IO_URING=1', () => inChild('read-fs-callback', URING, args)],
+        ['fs.promises FileHandle.read', () => cases['read-fs-promises'](args)],
+        ['fs.promises FileHandle.read, UV_USE_IO_URING=1', () => inChild('read-fs-promises', URING, args)],
+        ['fio --ioengine=io_uring (C)', () => fio(file, depth)],
+      ])
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const outDir = path.join(root, 'bench-results')
+fs.mkdirSync(outDir, { recursive: true })
+const out = path.join(outDir, `${report.date.replace(/[:.]/g, '-')}.json`)
+fs.writeFileSync(out, JSON.stringify(report, null, 2) + '\n')
+console.log(`\nwrote ${path.relative(root, out)}`)
