@@ -91,15 +91,15 @@ function addressOf (view) {
   return base
 }
 
-module.exports = {
-  setup: binding.setup,
-  enter: binding.enter,
-  submit: binding.submit,
-  register: binding.register,
-  registerRingFd: binding.registerRingFd,
-  updateRef: binding.updateRef,
-  close: binding.close,
-  addressOf,
-  systemError,
-  CONTROL
-}
+// One exports.name = ... per line: Node's ESM loader detects these names, so
+// `import { setup } from '@iouring/native'` works.
+exports.setup = binding.setup
+exports.enter = binding.enter
+exports.submit = binding.submit
+exports.register = binding.register
+exports.registerRingFd = binding.registerRingFd
+exports.updateRef = binding.updateRef
+exports.close = binding.close
+exports.addressOf = addressOf
+exports.systemError = systemError
+exports.CONTROL = CONTROL

@@ -1,0 +1,5 @@
+export { IoUring, defaultRing, USER_DATA_LIMIT } from './ring.js'
+export type { IoUringOptions, RingParams, RingStats, SubmitAndWaitOptions, CqeHandler, SetupFlagName, Probe } from './ring.js'
+export type { CodedError } from './errors.js'
+export { systemError } from '@iouring/native'
+export type { SystemError } from '@iouring/native'
