@@ -37,3 +37,10 @@ export function invalidState(message: string): Error & CodedError {
 export function ringClosed(): Error & CodedError {
   return coded(new Error('The ring is closed (dispose() was called); it accepts no new work'), 'ERR_IOURING_CLOSED')
 }
+
+export function unsupportedOperation(name: string, since: string, kernel: string): Error & CodedError {
+  return coded(
+    new Error(`IORING_OP_${name} is not supported by this kernel (${kernel}); it needs Linux ${since} or newer`),
+    'ERR_IOURING_UNSUPPORTED_OP',
+  )
+}

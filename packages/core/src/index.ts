@@ -1,5 +1,6 @@
-export { IoUring, defaultRing, USER_DATA_LIMIT } from './ring.js'
-export type { IoUringOptions, RingParams, RingStats, SubmitAndWaitOptions, CqeHandler, SetupFlagName, Probe } from './ring.js'
+export { IoUring, defaultRing } from './ring.js'
+export { RingEngine, USER_DATA_LIMIT } from './engine.js'
+export type { IoUringOptions, RingParams, RingStats, SubmitAndWaitOptions, CqeHandler, SetupFlagName, Probe } from './engine.js'
 export type { CodedError } from './errors.js'
 export { systemError } from '@iouring/native'
 export type { SystemError } from '@iouring/native'

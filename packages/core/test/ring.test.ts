@@ -36,6 +36,18 @@ describe('setup and teardown', () => {
     await r.dispose()
   })
 
+  it('probes once at creation which opcodes the kernel supports', async () => {
+    const { OPCODES } = await import('@iouring/ops')
+    const probe = ring.probe()
+    expect(probe).toBe(ring.probe())
+    expect(probe.lastOp).toBeGreaterThanOrEqual(OPCODES.find((op) => op.name === 'READ')!.value)
+    expect(probe.supports('NOP')).toBe(true)
+    expect(probe.supports('READ')).toBe(true)
+    expect(probe.supports(0)).toBe(true)
+    expect(probe.supports('NOT_AN_OPCODE')).toBe(false)
+    expect(probe.supports(probe.lastOp + 1)).toBe(false)
+  })
+
   it('refuses bad options synchronously with ERR_* codes', () => {
     expect(() => new IoUring({ entries: 'x' as unknown as number })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
     expect(() => new IoUring({ entries: 0 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }))

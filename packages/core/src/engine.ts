@@ -1,0 +1,604 @@
+import * as native from '@iouring/native'
+import type { RingHandle } from '@iouring/native'
+import {
+  CQE_SIZE,
+  CQE32_SIZE,
+  FEATURES,
+  IORING_ENTER_EXT_ARG,
+  IORING_ENTER_GETEVENTS,
+  IORING_ENTER_SQ_WAIT,
+  IORING_FEAT_REG_REG_RING,
+  IORING_SETUP_CQE32,
+  IORING_SETUP_CQSIZE,
+  IORING_SETUP_NO_SQARRAY,
+  IORING_SETUP_SQE128,
+  IORING_SETUP_SQPOLL,
+  IORING_REGISTER_PROBE,
+  IORING_SQ_CQ_OVERFLOW,
+  OPCODES,
+  IORING_SQ_TASKRUN,
+  SETUP_FLAGS,
+  SQE_SIZE,
+  SQE128_SIZE,
+  SQE_USER_DATA,
+  GETEVENTS_ARG_SIZE,
+  TIMESPEC_SIZE,
+  decodeProbe,
+  probeSize,
+  timespecFromMs,
+  writeGeteventsArg,
+  writeTimespec,
+  prepCancel64,
+} from '@iouring/ops'
+import { release } from 'node:os'
+import { invalidArgType, invalidArgValue, outOfRange, ringClosed, unsupportedOperation } from './errors.js'
+import { validateUint32 } from './validate.js'
+
+const { CONTROL } = native
+
+// user_data of operations this ring manages: low 32 bits the slot index,
+// high 32 bits MANAGED | generation. Bit 52 (MANAGED) is what tells them from
+// the low-level API's user_data, which must stay below 2^52.
+const MANAGED = 0x100000
+const GEN_MASK = 0x7ffff
+// Internal requests whose CQEs carry no news (the cancels sent by dispose).
+const IGNORED = MANAGED | 0x80000
+
+/** user_data values of the low-level API must be below this. */
+export const USER_DATA_LIMIT = 2 ** 52
+
+const EAGAIN = -11
+const EBUSY = -16
+
+/** An IORING_SETUP_* flag by its kernel name without the prefix, e.g. 'SINGLE_ISSUER'. */
+export type SetupFlagName = string
+
+export interface IoUringOptions {
+  /** SQ entries (rounded up to a power of two by the kernel). Default 256. */
+  entries?: number
+  /** CQ entries; sets IORING_SETUP_CQSIZE. Default: twice `entries`. */
+  cqEntries?: number
+  /** IORING_SETUP_* flags by their kernel names without the prefix, e.g. ['SINGLE_ISSUER', 'COOP_TASKRUN']. */
+  setup?: readonly SetupFlagName[]
+  /** Raw IORING_SETUP_* bits, OR-ed with `setup`. */
+  flags?: number
+  /** For SQPOLL: CPU of the kernel's submission thread (needs SQ_AFF). */
+  sqThreadCpu?: number
+  /** For SQPOLL: milliseconds of idleness before the submission thread sleeps. */
+  sqThreadIdle?: number
+  /** For ATTACH_WQ: fd of the ring whose io-wq to share. */
+  wqFd?: number
+  /** Enter through a registered ring fd when the kernel allows (IORING_REGISTER_RING_FDS). Default true. */
+  registerRingFd?: boolean
+}
+
+export interface RingParams {
+  readonly fd: number
+  readonly sqEntries: number
+  readonly cqEntries: number
+  /** The IORING_SETUP_* flags in effect, by name. */
+  readonly setup: readonly string[]
+  /** The IORING_FEAT_* bits this kernel reported, by name. */
+  readonly features: readonly string[]
+}
+
+export interface RingStats {
+  /** SQEs the kernel accepted. */
+  readonly submitted: number
+  /** io_uring_enter system calls made. */
+  readonly enterCalls: number
+  /** CQEs consumed. */
+  readonly completions: number
+  /** Times the event loop woke this ring because CQEs were posted. */
+  readonly wakeups: number
+}
+
+/** Which opcodes this kernel supports (IORING_REGISTER_PROBE). */
+export interface Probe {
+  /** The highest opcode value the kernel knows. */
+  readonly lastOp: number
+  /** Whether an opcode, by name without IORING_OP_ ('READ_FIXED') or by value, is supported. */
+  supports(op: string | number): boolean
+}
+
+export interface SubmitAndWaitOptions {
+  /** Give up waiting after this long (IORING_ENTER_EXT_ARG); returns what was submitted. */
+  timeoutMs?: number
+}
+
+/** Receives CQEs of the low-level API: user_data, result, flags. */
+export type CqeHandler = (userData: number, res: number, flags: number) => void
+
+type Executor = (resolve: (value: number) => void, reject: (reason: Error) => void) => void
+
+const enum State {
+  Open,
+  Closing,
+  Closed,
+}
+
+function namesOf(table: readonly { name: string; value: number }[], bits: number): string[] {
+  return table.filter((entry) => entry.value !== 0 && (bits & entry.value) >>> 0 === entry.value).map((entry) => entry.name)
+}
+
+function setupBits(options: IoUringOptions): number {
+  let bits = options.flags === undefined ? 0 : validateUint32(options.flags, 'options.flags')
+  const names = options.setup ?? []
+  if (!Array.isArray(names)) throw invalidArgType('options.setup', 'an array of IORING_SETUP_* names', names)
+  for (const name of names) {
+    const entry = SETUP_FLAGS.find((flag) => flag.name === name)
+    if (entry === undefined) throw invalidArgValue('options.setup', `names no IORING_SETUP_* flag: ${String(name)}`)
+    bits |= entry.value
+  }
+  return bits >>> 0
+}
+
+/**
+ * The machinery under IoUring: the mapped rings, operation slots, submission,
+ * reaping, the low-level API and the ring's lifetime. Operations live in
+ * IoUring (ring.ts) and use the protected members below: validate, then
+ * nextSqe(), an ops encoder, start().
+ */
+export class RingEngine implements AsyncDisposable {
+  /** The mapped SQE array, for the low-level API. Detached by dispose(). */
+  readonly sqes: DataView
+  readonly params: RingParams
+  /** IORING_FEAT_* names this kernel reported, e.g. `ring.features.has('NODROP')`. */
+  readonly features: ReadonlySet<string>
+
+  readonly #handle: RingHandle
+  readonly #sq: Uint32Array
+  readonly #sqHeadIdx: number
+  readonly #sqTailIdx: number
+  readonly #sqFlagsIdx: number
+  readonly #sqMask: number
+  readonly #sqEntries: number
+  readonly #sqeShift: number
+  readonly #sqpoll: boolean
+  #sqTail = 0
+  #sqPublished = 0
+  // The kernel's SQ head as last read; re-read only when the SQ looks full.
+  #sqHead = 0
+
+  readonly #cq: Uint32Array
+  readonly #cqRes: Int32Array
+  readonly #cqHeadIdx: number
+  readonly #cqTailIdx: number
+  readonly #cqMask: number
+  readonly #cqesIdx: number
+  readonly #cqeWordsShift: number
+  #cqHead = 0
+
+  readonly #control: Int32Array
+  readonly #stats: Float64Array
+  #completions = 0
+
+  // Operation slots, as parallel arrays indexed by slot.
+  readonly #gen: number[] = []
+  readonly #resolve: (((value: number) => void) | undefined)[] = []
+  readonly #reject: (((reason: Error) => void) | undefined)[] = []
+  readonly #syscall: string[] = []
+  readonly #keep: unknown[] = []
+  readonly #free: number[] = []
+  #inflight = 0
+
+  // The executor hands resolve/reject over through these, so that starting a
+  // promise operation allocates no closure.
+  #nextResolve: (value: number) => void = noop
+  #nextReject: (reason: Error) => void = noop
+  readonly #executor: Executor = (resolve, reject) => {
+    this.#nextResolve = resolve
+    this.#nextReject = reject
+  }
+
+  #state = State.Open
+  #disposed: Promise<void> | undefined
+  #drained: (() => void) | undefined
+  #reaping = false
+  // CQEs of the low-level API reaped by the event loop when no onCqe handler
+  // was set, kept for the next forEachCqe(): [userData, res, flags, ...].
+  readonly #backlog: number[] = []
+  #waitArg: DataView | undefined
+  #finalStats: RingStats | undefined
+  readonly #probe: Probe
+  // 1 for each opcode this kernel supports, from the probe made at creation.
+  readonly #supported = new Uint8Array(256)
+
+  /** Called with each low-level CQE that the event loop reaps. Without it they wait for forEachCqe(). */
+  onCqe: CqeHandler | undefined
+
+  constructor(options: IoUringOptions = {}) {
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options)
+    const entries = options.entries === undefined ? 256 : validateUint32(options.entries, 'options.entries')
+    if (entries < 1 || entries > 32768) throw outOfRange('options.entries', '>= 1 and <= 32768', entries)
+    let flags = setupBits(options)
+    let cqEntries = 0
+    if (options.cqEntries !== undefined) {
+      cqEntries = validateUint32(options.cqEntries, 'options.cqEntries')
+      flags |= IORING_SETUP_CQSIZE
+    }
+    const ring = native.setup(
+      {
+        entries,
+        cqEntries,
+        flags: flags >>> 0,
+        sqThreadCpu: options.sqThreadCpu ?? 0,
+        sqThreadIdle: options.sqThreadIdle ?? 0,
+        wqFd: options.wqFd ?? 0,
+      },
+      (status) => this.#onWake(status),
+    )
+    if (typeof ring === 'number') throw native.systemError(ring, 'io_uring_setup')
+
+    this.#handle = ring.handle
+    this.#sq = new Uint32Array(ring.sqRing)
+    this.#sqHeadIdx = ring.sqOff.head >>> 2
+    this.#sqTailIdx = ring.sqOff.tail >>> 2
+    this.#sqFlagsIdx = ring.sqOff.flags >>> 2
+    this.#sqMask = this.#sq[ring.sqOff.ringMask >>> 2]
+    this.#sqEntries = ring.sqEntries
+    this.#sqeShift = ring.flags & IORING_SETUP_SQE128 ? Math.log2(SQE128_SIZE) : Math.log2(SQE_SIZE)
+    this.#sqpoll = (ring.flags & IORING_SETUP_SQPOLL) !== 0
+    this.#sqTail = this.#sqPublished = this.#sq[this.#sqTailIdx]
+    this.#sqHead = this.#sq[this.#sqHeadIdx]
+    // The SQ array maps ring slots to SQE indices; the identity mapping, set
+    // once, lets the SQE array itself act as the ring.
+    if (!(ring.flags & IORING_SETUP_NO_SQARRAY)) {
+      const array = new Uint32Array(ring.sqRing, ring.sqOff.array, ring.sqEntries)
+      for (let i = 0; i < ring.sqEntries; i++) array[i] = i
+    }
+    this.sqes = new DataView(ring.sqes)
+
+    this.#cq = new Uint32Array(ring.cqRing)
+    this.#cqRes = new Int32Array(ring.cqRing)
+    this.#cqHeadIdx = ring.cqOff.head >>> 2
+    this.#cqTailIdx = ring.cqOff.tail >>> 2
+    this.#cqMask = this.#cq[ring.cqOff.ringMask >>> 2]
+    this.#cqesIdx = ring.cqOff.cqes >>> 2
+    this.#cqeWordsShift = Math.log2((ring.flags & IORING_SETUP_CQE32 ? CQE32_SIZE : CQE_SIZE) >>> 2)
+    this.#cqHead = this.#cq[this.#cqHeadIdx]
+
+    this.#control = new Int32Array(ring.control)
+    this.#stats = new Float64Array(ring.control)
+
+    const featureNames = namesOf(FEATURES, ring.features)
+    this.features = new Set(featureNames)
+    this.params = Object.freeze({
+      fd: ring.fd,
+      sqEntries: ring.sqEntries,
+      cqEntries: ring.cqEntries,
+      setup: Object.freeze(namesOf(SETUP_FLAGS, ring.flags)),
+      features: Object.freeze(featureNames),
+    })
+    if (options.registerRingFd !== false && ring.features & IORING_FEAT_REG_REG_RING) native.registerRingFd(this.#handle)
+    this.#probe = this.#readProbe()
+  }
+
+  get stats(): RingStats {
+    if (this.#finalStats !== undefined) return this.#finalStats
+    const stats = this.#stats
+    return {
+      submitted: stats[CONTROL.SUBMITTED],
+      enterCalls: stats[CONTROL.ENTER_CALLS],
+      completions: this.#completions,
+      wakeups: stats[CONTROL.WAKEUPS],
+    }
+  }
+
+  /** Operations started through the promise API that have not completed yet. */
+  get pending(): number {
+    return this.#inflight
+  }
+
+  get closed(): boolean {
+    return this.#state !== State.Open
+  }
+
+  /** Which opcodes this kernel supports, as probed when the ring was created. */
+  probe(): Probe {
+    return this.#probe
+  }
+
+  // ------------------------------------------------------------ low-level API
+
+  /**
+   * Reserves the next free SQE and returns its byte offset in `ring.sqes`, or -1
+   * when the SQ is full. Fill it with an ops encoder and setUserData(); it goes
+   * to the kernel with the next submit(), submitAndWait() or promise operation.
+   */
+  getSqe(): number {
+    if (this.#state !== State.Open) throw ringClosed()
+    const tail = this.#sqTail
+    if (this.#sqFull()) return -1
+    this.#sqTail = (tail + 1) >>> 0
+    return (tail & this.#sqMask) << this.#sqeShift
+  }
+
+  /** Submits every prepared SQE now. Returns how many the kernel accepted. */
+  submit(): number {
+    if (this.#state === State.Closed) throw ringClosed()
+    this.#publish()
+    const submitted = native.submit(this.#handle)
+    if (submitted < 0) throw native.systemError(submitted, 'io_uring_enter')
+    return submitted
+  }
+
+  /**
+   * Submits every prepared SQE and waits until at least `waitNr` CQEs are
+   * ready (or `timeoutMs` passes). Consume them with forEachCqe().
+   */
+  submitAndWait(waitNr = 1, options?: SubmitAndWaitOptions): number {
+    if (this.#state === State.Closed) throw ringClosed()
+    validateUint32(waitNr, 'waitNr')
+    this.#publish()
+    const toSubmit = this.#sqpoll ? 0 : (this.#sqPublished - Atomics.load(this.#sq, this.#sqHeadIdx)) >>> 0
+    let flags = IORING_ENTER_GETEVENTS
+    let arg: DataView | undefined
+    if (options?.timeoutMs !== undefined) {
+      arg = this.#timeoutArg(options.timeoutMs)
+      flags |= IORING_ENTER_EXT_ARG
+    }
+    const ret = native.enter(this.#handle, toSubmit, waitNr, flags, arg)
+    if (ret < 0 && !(ret === -62 /* ETIME */ && arg !== undefined)) throw native.systemError(ret, 'io_uring_enter')
+    return ret < 0 ? 0 : ret
+  }
+
+  /**
+   * Consumes every ready CQE. Operations of the promise API settle as usual;
+   * every other CQE is passed to `handler`. Returns how many CQEs were consumed.
+   */
+  forEachCqe(handler: CqeHandler): number {
+    if (typeof handler !== 'function') throw invalidArgType('handler', 'of type function', handler)
+    const backlog = this.#backlog
+    let count = backlog.length / 3
+    if (count > 0) {
+      const entries = backlog.splice(0)
+      for (let i = 0; i < entries.length; i += 3) handler(entries[i], entries[i + 1], entries[i + 2])
+    }
+    if (this.#state !== State.Closed) count += this.#reap(handler)
+    return count
+  }
+
+  // ------------------------------------------------------------ lifetime
+
+  /** Keeps the process alive while operations are in flight (the default). */
+  ref(): this {
+    if (this.#state !== State.Closed) {
+      this.#control[CONTROL.WANT_REF] = 1
+      native.updateRef(this.#handle)
+    }
+    return this
+  }
+
+  /** Lets the process exit even while operations are in flight. */
+  unref(): this {
+    if (this.#state !== State.Closed) {
+      this.#control[CONTROL.WANT_REF] = 0
+      native.updateRef(this.#handle)
+    }
+    return this
+  }
+
+  /**
+   * Refuses new work, cancels every operation in flight (their promises reject
+   * with ECANCELED unless they completed first), waits for every CQE, then
+   * unmaps the rings and closes the fd.
+   */
+  dispose(): Promise<void> {
+    if (this.#disposed !== undefined) return this.#disposed
+    this.#state = State.Closing
+    this.#disposed = (async () => {
+      if (this.#inflight > 0) {
+        const drained = new Promise<void>((resolve) => (this.#drained = resolve))
+        this.#cancelInflight()
+        await drained
+      }
+      this.#finalStats = this.stats
+      this.#state = State.Closed
+      native.close(this.#handle)
+    })()
+    return this.#disposed
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose()
+  }
+
+  // ------------------------------------------------------------ internals
+
+  /** Byte offset of the SQE the next operation writes; makes room when the SQ is full. */
+  protected nextSqe(): number {
+    if (this.#state !== State.Open) throw ringClosed()
+    if (this.#sqFull()) this.#makeRoom()
+    return (this.#sqTail & this.#sqMask) << this.#sqeShift
+  }
+
+  #sqFull(): boolean {
+    if (((this.#sqTail - this.#sqHead) >>> 0) < this.#sqEntries) return false
+    this.#sqHead = Atomics.load(this.#sq, this.#sqHeadIdx)
+    return ((this.#sqTail - this.#sqHead) >>> 0) >= this.#sqEntries
+  }
+
+  /** Gives the SQE at `at` a slot, publishes it, and returns its promise. */
+  protected start(at: number, syscall: string, keep: unknown): Promise<number> {
+    const slot = this.#free.length > 0 ? (this.#free.pop() as number) : this.#newSlot()
+    const sqes = this.sqes
+    sqes.setUint32(at + SQE_USER_DATA, slot, true)
+    sqes.setUint32(at + SQE_USER_DATA + 4, MANAGED | this.#gen[slot], true)
+    const promise = new Promise<number>(this.#executor)
+    this.#resolve[slot] = this.#nextResolve
+    this.#reject[slot] = this.#nextReject
+    this.#syscall[slot] = syscall
+    this.#keep[slot] = keep
+    this.#sqTail = (this.#sqTail + 1) >>> 0
+    this.#publish()
+    this.#control[CONTROL.INFLIGHT] = ++this.#inflight
+    if (this.#control[CONTROL.REFED] === 0 && this.#control[CONTROL.WANT_REF] === 1) native.updateRef(this.#handle)
+    return promise
+  }
+
+  #newSlot(): number {
+    const slot = this.#gen.length
+    this.#gen.push(0)
+    this.#resolve.push(undefined)
+    this.#reject.push(undefined)
+    this.#syscall.push('')
+    this.#keep.push(undefined)
+    return slot
+  }
+
+  /**
+   * Makes the SQEs written so far visible to the kernel. Without SQPOLL the
+   * kernel reads the tail only inside io_uring_enter, called later by this
+   * same thread, so a plain store suffices; an SQPOLL thread polls it from
+   * another CPU and needs the release ordering of Atomics.store.
+   */
+  #publish(): void {
+    if (this.#sqPublished !== this.#sqTail) {
+      this.#sqPublished = this.#sqTail
+      if (this.#sqpoll) Atomics.store(this.#sq, this.#sqTailIdx, this.#sqTail)
+      else this.#sq[this.#sqTailIdx] = this.#sqTail
+    }
+  }
+
+  /**
+   * The SQ is full: submit it. Without SQPOLL the kernel consumes every SQE
+   * inside io_uring_enter; with SQPOLL wait for its thread to make room. A
+   * transient EBUSY/EAGAIN (CQ overflow backlog) clears once CQEs are reaped.
+   */
+  #makeRoom(): void {
+    for (let attempt = 0; ; attempt++) {
+      this.#publish()
+      const ret = native.submit(this.#handle)
+      if (ret < 0 && ((ret !== EBUSY && ret !== EAGAIN) || attempt > 1000)) throw native.systemError(ret, 'io_uring_enter')
+      if (ret < 0) this.#reap(undefined)
+      if (!this.#sqFull()) return
+      if (this.#sqpoll) native.enter(this.#handle, 0, 0, IORING_ENTER_SQ_WAIT)
+    }
+  }
+
+  #onWake(status: number): void {
+    if (status < 0) throw native.systemError(status, 'io_uring_enter')
+    if (this.#state !== State.Closed) this.#reap(undefined)
+  }
+
+  /**
+   * Consumes every posted CQE, settling the promise operations and handing
+   * the others to `handler` (forEachCqe), `onCqe` or the backlog. Flushes a
+   * CQ overflow backlog (IORING_SQ_CQ_OVERFLOW) and pending task work.
+   */
+  #reap(handler: CqeHandler | undefined): number {
+    if (this.#reaping) return 0
+    this.#reaping = true
+    const cq = this.#cq
+    const mask = this.#cqMask
+    const base = this.#cqesIdx
+    const shift = this.#cqeWordsShift
+    let head = this.#cqHead
+    let count = 0
+    try {
+      for (;;) {
+        const tail = Atomics.load(cq, this.#cqTailIdx)
+        while (head !== tail) {
+          const i = base + ((head & mask) << shift)
+          const lo = cq[i]
+          const hi = cq[i + 1]
+          const res = this.#cqRes[i + 2]
+          const flags = cq[i + 3]
+          head = (head + 1) >>> 0
+          count++
+          if (hi & MANAGED) {
+            if (hi !== IGNORED) this.#complete(lo, hi & GEN_MASK, res)
+          } else {
+            this.#deliver(hi * 2 ** 32 + lo, res, flags, handler)
+          }
+        }
+        // Nested reaps are refused (#reaping), so the head is published once per batch.
+        this.#cqHead = head
+        Atomics.store(cq, this.#cqHeadIdx, head)
+        if (!(Atomics.load(this.#sq, this.#sqFlagsIdx) & (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN))) break
+        native.enter(this.#handle, 0, 0, IORING_ENTER_GETEVENTS)
+        if (Atomics.load(cq, this.#cqTailIdx) === head) break
+      }
+    } finally {
+      this.#reaping = false
+      this.#completions += count
+      this.#control[CONTROL.INFLIGHT] = this.#inflight
+    }
+    if (this.#inflight === 0 && this.#drained !== undefined) {
+      this.#drained()
+      this.#drained = undefined
+    }
+    return count
+  }
+
+  #deliver(userData: number, res: number, flags: number, handler: CqeHandler | undefined): void {
+    const target = handler ?? this.onCqe
+    if (target !== undefined) target(userData, res, flags)
+    else this.#backlog.push(userData, res, flags)
+  }
+
+  #complete(slot: number, gen: number, res: number): void {
+    if (slot >= this.#gen.length || this.#gen[slot] !== gen) return
+    const resolve = this.#resolve[slot] as (value: number) => void
+    const reject = this.#reject[slot] as (reason: Error) => void
+    this.#resolve[slot] = undefined
+    this.#reject[slot] = undefined
+    this.#keep[slot] = undefined
+    this.#gen[slot] = (gen + 1) & GEN_MASK
+    this.#free.push(slot)
+    this.#inflight--
+    if (res >= 0) resolve(res)
+    else reject(native.systemError(res, this.#syscall[slot]))
+  }
+
+  /** dispose(): one IORING_OP_ASYNC_CANCEL per operation in flight. */
+  #cancelInflight(): void {
+    const sqes = this.sqes
+    for (let slot = 0; slot < this.#gen.length; slot++) {
+      if (this.#resolve[slot] === undefined) continue
+      if (this.#sqFull()) this.#makeRoom()
+      const at = (this.#sqTail & this.#sqMask) << this.#sqeShift
+      prepCancel64(sqes, at, (MANAGED | this.#gen[slot]) * 2 ** 32 + slot, 0)
+      sqes.setUint32(at + SQE_USER_DATA, 0, true)
+      sqes.setUint32(at + SQE_USER_DATA + 4, IGNORED, true)
+      this.#sqTail = (this.#sqTail + 1) >>> 0
+    }
+    this.submit()
+  }
+
+  #readProbe(): Probe {
+    const buffer = new DataView(new ArrayBuffer(probeSize(256)))
+    const ret = native.register(this.#handle, IORING_REGISTER_PROBE, buffer, 256)
+    if (ret < 0) throw native.systemError(ret, 'io_uring_register')
+    const probe = decodeProbe(buffer, 0)
+    for (const op of probe.ops) if (op.supported) this.#supported[op.op] = 1
+    const supported = this.#supported
+    const values = new Map(OPCODES.map((op) => [op.name, op.value]))
+    return Object.freeze({
+      lastOp: probe.lastOp,
+      supports: (op: string | number) => supported[typeof op === 'number' ? op : (values.get(op) ?? 256)] === 1,
+    })
+  }
+
+  /** Throws ERR_IOURING_UNSUPPORTED_OP, naming the kernel that added it, unless this kernel has `opcode`. */
+  protected require(opcode: number): void {
+    if (this.#supported[opcode] === 1) return
+    const entry = OPCODES.find((op) => op.value === opcode)
+    throw unsupportedOperation(entry?.name ?? String(opcode), entry?.since ?? 'a newer kernel', release())
+  }
+
+  /** io_uring_getevents_arg with a relative timeout, in a buffer kept per ring. */
+  #timeoutArg(timeoutMs: number): DataView {
+    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0) || !Number.isFinite(timeoutMs)) {
+      throw outOfRange('options.timeoutMs', 'a finite number >= 0', timeoutMs)
+    }
+    if (this.#waitArg === undefined) this.#waitArg = new DataView(new ArrayBuffer(GETEVENTS_ARG_SIZE + TIMESPEC_SIZE))
+    const arg = this.#waitArg
+    writeTimespec(arg, GETEVENTS_ARG_SIZE, timespecFromMs(timeoutMs))
+    writeGeteventsArg(arg, 0, { sigmask: 0, sigmaskSz: 0, minWaitUsec: 0, ts: native.addressOf(arg) + GETEVENTS_ARG_SIZE })
+    return new DataView(arg.buffer, 0, GETEVENTS_ARG_SIZE)
+  }
+}
+
+function noop(): void {}
