@@ -274,6 +274,12 @@ export class RingEngine implements AsyncDisposable {
     this.#probe = this.#readProbe()
   }
 
+  /** The addon's handle for this ring, for packages that call @iouring/native on it (@iouring/register). */
+  get handle(): RingHandle {
+    if (this.#state === State.Closed) throw ringClosed()
+    return this.#handle
+  }
+
   get stats(): RingStats {
     if (this.#finalStats !== undefined) return this.#finalStats
     const stats = this.#stats
