@@ -8,5 +8,8 @@ export default {
     testTimeout: 30_000,
     hookTimeout: 30_000,
     include: ['test/**/*.test.ts'],
+    // The JSON report feeds the workspace's one-line summary (test-summary.mjs).
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest/report.json' },
   },
 }

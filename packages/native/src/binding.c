@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -264,11 +265,31 @@ static void begin_close(ring_t *r) {
   uv_close((uv_handle_t *)&r->prepare, on_handle_closed);
 }
 
+// Drops what the ring holds in the JavaScript heap. With `detach`, the mapped
+// ArrayBuffers are detached first so no view can reach unmapped memory.
+static void release_js(ring_t *r, bool detach) {
+  napi_env env = r->env;
+  for (int i = 0; i < 4; i++) {
+    if (r->buffers[i] == NULL) continue;
+    napi_value ab;
+    if (detach && napi_get_reference_value(env, r->buffers[i], &ab) == napi_ok && ab != NULL) {
+      napi_detach_arraybuffer(env, ab);
+    }
+    napi_delete_reference(env, r->buffers[i]);
+    r->buffers[i] = NULL;
+  }
+  if (r->on_wake) napi_delete_reference(env, r->on_wake);
+  r->on_wake = NULL;
+  if (r->async_ctx) napi_async_destroy(env, r->async_ctx);
+  r->async_ctx = NULL;
+}
+
 // Environment teardown (process exit, worker termination) for a ring that
 // JavaScript never closed.
 static void on_env_cleanup(napi_async_cleanup_hook_handle handle, void *data) {
   ring_t *r = data;
   r->cleanup = handle;
+  release_js(r, false);
   begin_close(r);
 }
 
@@ -591,17 +612,7 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   ring_t *r = get_ring(env, argv[0]);
   if (r == NULL) return NULL;
-  for (int i = 0; i < 4; i++) {
-    napi_value ab;
-    if (r->buffers[i] && napi_get_reference_value(env, r->buffers[i], &ab) == napi_ok && ab != NULL) {
-      NAPI_CALL(env, napi_detach_arraybuffer(env, ab));
-    }
-    if (r->buffers[i]) napi_delete_reference(env, r->buffers[i]);
-    r->buffers[i] = NULL;
-  }
-  napi_delete_reference(env, r->on_wake);
-  r->on_wake = NULL;
-  napi_async_destroy(env, r->async_ctx);
+  release_js(r, true);
   napi_remove_async_cleanup_hook(r->cleanup);
   r->cleanup = NULL;
   begin_close(r);
@@ -634,6 +645,19 @@ static napi_value js_check(napi_env env, napi_callback_info info) {
   return make_errno(env, fd < 0 ? fd : 0);
 }
 
+// eventfd(initval, flags) -> fd | -errno. Node has no eventfd; io_uring
+// signals one per completion once it is registered (IORING_REGISTER_EVENTFD).
+static napi_value js_eventfd(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  uint32_t initval = 0, flags = 0;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc > 0) NAPI_CALL(env, napi_get_value_uint32(env, argv[0], &initval));
+  if (argc > 1) NAPI_CALL(env, napi_get_value_uint32(env, argv[1], &flags));
+  int fd = eventfd(initval, (int)flags);
+  return make_errno(env, fd < 0 ? -errno : fd);
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"setup", NULL, js_setup, NULL, NULL, NULL, napi_default, NULL},
@@ -645,6 +669,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
       {"address", NULL, js_address, NULL, NULL, NULL, napi_default, NULL},
       {"check", NULL, js_check, NULL, NULL, NULL, napi_default, NULL},
+      {"eventfd", NULL, js_eventfd, NULL, NULL, NULL, napi_default, NULL},
   };
   NAPI_CALL(env, napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
   return exports;
