@@ -1,9 +1,9 @@
-import { EPOLL_EVENTS, MSG_FLAGS, OPEN_FLAGS, POLL_EVENTS, RESOLVE_FLAGS, RWF_FLAGS } from './sys.js'
-
 // io_uring constants, named exactly as include/uapi/linux/io_uring.h (Linux
 // 6.18) names them, plus the tables listing each family with the kernel
 // version that added every member. Values that do not fit in 31 bits are
 // written as literals so they stay non-negative numbers.
+
+import { EPOLL_EVENTS, MSG_FLAGS, OPEN_FLAGS, POLL_EVENTS, RESOLVE_FLAGS, RWF_FLAGS } from './sys.js'
 
 /** One member of a constant family: `name` is the kernel name minus the
  * table's prefix (see TABLES), `since` the kernel ('major.minor') in which
@@ -289,7 +289,7 @@ export const IORING_SQ_TASKRUN = 1 << 2
 
 export const SQ_RING_FLAGS: readonly ConstantEntry[] = [
   { name: 'NEED_WAKEUP', value: IORING_SQ_NEED_WAKEUP, since: '5.1' },
-  { name: 'CQ_OVERFLOW', value: IORING_SQ_CQ_OVERFLOW, since: '5.5' },
+  { name: 'CQ_OVERFLOW', value: IORING_SQ_CQ_OVERFLOW, since: '5.8' },
   { name: 'TASKRUN', value: IORING_SQ_TASKRUN, since: '5.19' },
 ]
 
@@ -452,9 +452,8 @@ export const IO_URING_NAPI_STATIC_DEL_ID = 2
 export const IO_URING_NAPI_TRACKING_DYNAMIC = 0
 export const IO_URING_NAPI_TRACKING_STATIC = 1
 export const IO_URING_NAPI_TRACKING_INACTIVE = 255
-/** io_uring_query_hdr.query_op */
+/** io_uring_query_hdr.query_op (the only query Linux 6.18 answers) */
 export const IO_URING_QUERY_OPCODES = 0
-export const IO_URING_QUERY_ZCRX = 1
 /** io_uring_zcrx_area_reg.flags */
 export const IORING_ZCRX_AREA_DMABUF = 1
 /** zcrx offsets carry the area id from this bit up. */

@@ -397,3 +397,12 @@ export const STX_DIO_READ_OFFSET_ALIGN = 180 // __u32
 export const STX_ATOMIC_WRITE_UNIT_MAX_OPT = 184 // __u32
 export const STATX_TIMESTAMP_SEC = 0
 export const STATX_TIMESTAMP_NSEC = 8
+
+// ---- siginfo_t (128 bytes), the SIGCHLD member that waitid(2) fills --------------
+export const SIGINFO_SIZE = 128
+export const SIGINFO_SIGNO = 0 // int si_signo
+export const SIGINFO_ERRNO = 4 // int si_errno
+export const SIGINFO_CODE = 8 // int si_code (CLD_*)
+export const SIGINFO_PID = 16 // pid_t si_pid
+export const SIGINFO_UID = 20 // uid_t si_uid
+export const SIGINFO_STATUS = 24 // int si_status

@@ -29,7 +29,7 @@ import {
   ZCRX_OFFSETS_HEAD, ZCRX_OFFSETS_RQES, ZCRX_OFFSETS_TAIL, ZCRX_RQE_LEN, ZCRX_RQE_OFF,
   ZCRX_RQE_SIZE,
 } from './layout.js'
-import { zero } from './structs.js'
+import { zeroBytes } from './structs.js'
 import { readI64, readU64, type U64, writeI64, writeU64 } from './u64.js'
 
 type Kind = 'u8' | 'u16' | 'u32' | 's32' | 'u64' | 's64'
@@ -49,7 +49,7 @@ export interface StructCodec<S extends Spec> {
 function struct<S extends Spec>(size: number, spec: S): StructCodec<S> {
   const names = Object.keys(spec) as (keyof S & string)[]
   const write = (view: DataView, at: number, value: Input<S>): number => {
-    zero(view, at, size)
+    zeroBytes(view, at, size)
     for (const name of names) {
       const [kind, off] = spec[name]
       const v = value[name]

@@ -46,10 +46,10 @@ const TWO_32 = 0x1_0000_0000
 
 /** Stores a user_data in [0, 2^53): low half at +32, high half at +36. */
 export function setUserData(sqes: DataView, at: number, value: number): void {
-  if (!(value >= 0 && value <= Number.MAX_SAFE_INTEGER && Number.isInteger(value))) {
+  if (!(value >= 0 && value <= Number.MAX_SAFE_INTEGER && Math.floor(value) === value)) {
     throw new OutOfRangeError('userData', '>= 0 && <= 2 ** 53 - 1', value)
   }
-  const lo = value % TWO_32
+  const lo = value >>> 0
   sqes.setUint32(at + SQE_USER_DATA, lo, true)
   sqes.setUint32(at + SQE_USER_DATA + 4, (value - lo) / TWO_32, true)
 }

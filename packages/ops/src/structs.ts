@@ -19,7 +19,7 @@ import { IO_URING_OP_SUPPORTED } from './constants.js'
 import { OutOfRangeError, readI64, readU64, type U64, writeI64, writeU64 } from './u64.js'
 
 /** Zeroes `length` bytes so reserved fields never carry stale data. */
-export function zero(view: DataView, at: number, length: number): void {
+export function zeroBytes(view: DataView, at: number, length: number): void {
   let i = 0
   for (; i + 4 <= length; i += 4) view.setUint32(at + i, 0)
   for (; i < length; i++) view.setUint8(at + i, 0)
@@ -220,7 +220,7 @@ export interface RegWait {
 
 /** One slot of a registered wait region (IORING_ENTER_EXT_ARG_REG). */
 export function writeRegWait(view: DataView, at: number, w: RegWait): number {
-  zero(view, at, REG_WAIT_SIZE)
+  zeroBytes(view, at, REG_WAIT_SIZE)
   writeTimespec(view, at + REG_WAIT_TS, w.ts)
   view.setUint32(at + REG_WAIT_MIN_WAIT_USEC, w.minWaitUsec, true)
   view.setUint32(at + REG_WAIT_FLAGS, w.flags, true)
@@ -304,7 +304,7 @@ export interface Probe {
 
 export function writeProbe(view: DataView, at: number, probe: Probe): number {
   const size = probeSize(probe.ops.length)
-  zero(view, at, size)
+  zeroBytes(view, at, size)
   view.setUint8(at + PROBE_LAST_OP, probe.lastOp)
   view.setUint8(at + PROBE_OPS_LEN, probe.ops.length)
   for (let i = 0; i < probe.ops.length; i++) {

@@ -19,14 +19,24 @@ export class OutOfRangeError extends RangeError {
  * -1n meaning all ones (e.g. "current file position"). */
 export type U64 = number | bigint
 
-/** Writes an unsigned 64-bit field; `name` only labels the error. */
+/** Writes an unsigned 64-bit field; `name` only labels the error. Values
+ * below 2^32 take a path small enough for the JIT to inline. */
 export function writeU64(view: DataView, offset: number, value: U64, name: string): void {
+  if (typeof value === 'number' && value >>> 0 === value) {
+    view.setUint32(offset, value, true)
+    view.setUint32(offset + 4, 0, true)
+  } else {
+    writeWideU64(view, offset, value, name)
+  }
+}
+
+function writeWideU64(view: DataView, offset: number, value: U64, name: string): void {
   let lo: number
   let hi: number
   if (typeof value === 'number') {
-    if (value >= 0 && value < TWO_64 && Number.isInteger(value)) {
-      lo = value % TWO_32
-      hi = (value - lo) / TWO_32
+    if (value > 0 && value < TWO_64 && Math.floor(value) === value) {
+      hi = Math.floor(value / TWO_32)
+      lo = value - hi * TWO_32
     } else if (value === -1) {
       lo = hi = 0xffffffff
     } else {

@@ -1,0 +1,34 @@
+// struct siginfo_t as waitid(2) fills it for a child (the SIGCHLD member of
+// its union); offsets in layout.ts.
+
+import { SIGINFO_CODE, SIGINFO_ERRNO, SIGINFO_PID, SIGINFO_SIGNO, SIGINFO_STATUS, SIGINFO_UID } from './layout.js'
+
+/** si_code values for SIGCHLD (CLD_*). */
+export const CLD_EXITED = 1
+export const CLD_KILLED = 2
+export const CLD_DUMPED = 3
+export const CLD_TRAPPED = 4
+export const CLD_STOPPED = 5
+export const CLD_CONTINUED = 6
+
+export interface ChildSiginfo {
+  signo: number
+  errno: number
+  /** CLD_EXITED, CLD_KILLED, ... */
+  code: number
+  pid: number
+  uid: number
+  /** The exit status for CLD_EXITED, else the signal number. */
+  status: number
+}
+
+export function decodeSiginfo(view: DataView, at: number): ChildSiginfo {
+  return {
+    signo: view.getInt32(at + SIGINFO_SIGNO, true),
+    errno: view.getInt32(at + SIGINFO_ERRNO, true),
+    code: view.getInt32(at + SIGINFO_CODE, true),
+    pid: view.getInt32(at + SIGINFO_PID, true),
+    uid: view.getUint32(at + SIGINFO_UID, true),
+    status: view.getInt32(at + SIGINFO_STATUS, true),
+  }
+}
