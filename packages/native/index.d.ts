@@ -60,6 +60,14 @@ export function close(handle: RingHandle): void
 /** Address of the first byte of a buffer or view (cached per ArrayBuffer). */
 export function addressOf(view: ArrayBufferView | ArrayBuffer | SharedArrayBuffer): number
 
+/**
+ * eventfd(2): a new eventfd with counter `initval` and EFD flags (default 0), or -errno.
+ * Read its counter with node:fs (an 8-byte read); close it with fs.closeSync.
+ */
+export function eventfd(initval?: number, flags?: number): number
+/** eventfd(2) flags. */
+export const EFD: { readonly SEMAPHORE: 1; readonly NONBLOCK: 2048; readonly CLOEXEC: 524288 }
+
 export interface SystemError extends Error {
   errno: number
   code: string

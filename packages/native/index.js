@@ -58,6 +58,13 @@ function unavailable (errno) {
   return err
 }
 
+// eventfd(2) flags (<sys/eventfd.h>), for eventfd().
+const EFD = Object.freeze({
+  SEMAPHORE: 1,
+  NONBLOCK: 0o4000,
+  CLOEXEC: 0o2000000
+})
+
 const status = binding.check()
 if (status < 0 && status !== -12 /* ENOMEM: memlock limits, not a missing feature */) throw unavailable(status)
 
@@ -101,5 +108,7 @@ exports.registerRingFd = binding.registerRingFd
 exports.updateRef = binding.updateRef
 exports.close = binding.close
 exports.addressOf = addressOf
+exports.eventfd = binding.eventfd
+exports.EFD = EFD
 exports.systemError = systemError
 exports.CONTROL = CONTROL

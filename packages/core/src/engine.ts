@@ -13,7 +13,6 @@ import {
   IORING_SETUP_NO_SQARRAY,
   IORING_SETUP_SQE128,
   IORING_SETUP_SQPOLL,
-  IORING_REGISTER_PROBE,
   IORING_SQ_CQ_OVERFLOW,
   OPCODES,
   IORING_SQ_TASKRUN,
@@ -21,17 +20,26 @@ import {
   SQE_SIZE,
   SQE128_SIZE,
   SQE_USER_DATA,
+  SQE_FLAGS,
+  IORING_CQE_F_MORE,
+  IOSQE_ASYNC,
+  IOSQE_CQE_SKIP_SUCCESS,
+  IOSQE_IO_DRAIN,
+  IOSQE_IO_HARDLINK,
+  IOSQE_IO_LINK,
+  encodeTimespec,
+  prepLinkTimeout,
   GETEVENTS_ARG_SIZE,
   TIMESPEC_SIZE,
-  decodeProbe,
-  probeSize,
   timespecFromMs,
   writeGeteventsArg,
   writeTimespec,
   prepCancel64,
 } from '@iouring/ops'
+import { probe as probeRing } from '@iouring/register'
 import { release } from 'node:os'
-import { invalidArgType, invalidArgValue, outOfRange, ringClosed, unsupportedOperation } from './errors.js'
+import { abortError, invalidArgType, invalidArgValue, outOfRange, ringClosed, timedOut, unsupportedOperation } from './errors.js'
+import { CompletionStream } from './stream.js'
 import { validateUint32 } from './validate.js'
 
 const { CONTROL } = native
@@ -40,9 +48,16 @@ const { CONTROL } = native
 // high 32 bits MANAGED | generation. Bit 52 (MANAGED) is what tells them from
 // the low-level API's user_data, which must stay below 2^52.
 const MANAGED = 0x100000
-const GEN_MASK = 0x7ffff
-// Internal requests whose CQEs carry no news (the cancels sent by dispose).
+const GEN_MASK = 0x3ffff
+// Two kind bits below MANAGED: internal requests whose CQEs carry no news
+// (cancels, link timeouts), and messages from msgRing (the rest of the high
+// word and the low word carry the sender's data).
+const KIND_MASK = 0xc0000
 const IGNORED = MANAGED | 0x80000
+const MESSAGE = MANAGED | 0x40000
+/** msgRing data must be below this (18 high bits + 32 low bits). */
+export const MESSAGE_DATA_LIMIT = 2 ** 50
+const ECANCELED = -125
 
 /** user_data values of the low-level API must be below this. */
 export const USER_DATA_LIMIT = 2 ** 52
@@ -104,6 +119,53 @@ export interface Probe {
 export interface SubmitAndWaitOptions {
   /** Give up waiting after this long (IORING_ENTER_EXT_ARG); returns what was submitted. */
   timeoutMs?: number
+}
+
+/** A duration: milliseconds, or seconds and nanoseconds. */
+export type Duration = number | { sec: number | bigint; nsec: number }
+
+/** Options every promise operation accepts. */
+export interface OpOptions {
+  /** Cancels the operation (IORING_OP_ASYNC_CANCEL); it then rejects with an AbortError whose `cause` is the reason. */
+  signal?: AbortSignal
+  /** Links an IORING_OP_LINK_TIMEOUT: not complete in time, the operation rejects with code 'ETIMEDOUT'. */
+  timeout?: Duration
+  /** IOSQE_IO_DRAIN: start only after everything submitted before it has completed. */
+  drain?: boolean
+  /** IOSQE_ASYNC: go straight to an io-wq worker instead of trying inline first. */
+  async?: boolean
+  /** IOSQE_CQE_SKIP_SUCCESS, on a step of ring.chain() that is not the last: no CQE when it succeeds. */
+  skipSuccess?: boolean
+}
+
+/** Options of multishot operations (async iterators). */
+export interface StreamOptions extends Omit<OpOptions, 'timeout' | 'skipSuccess'> {
+  /** Completions queued for a slow consumer before the request is cancelled. Default 1024. */
+  highWaterMark?: number
+}
+
+/** What a slot needs beyond resolve/reject: only operations with options, multishot and chains have one. */
+interface SlotExtra {
+  stream?: CompletionStream<unknown>
+  map?: (res: number, flags: number) => unknown
+  /** A negative result that means success (a timeout's -ETIME). */
+  okResult?: number
+  signal?: AbortSignal
+  onAbort?: () => void
+  aborted?: boolean
+  timeoutMs?: number
+}
+
+interface ChainState {
+  link: number
+  startTail: number
+  /** Offset of the SQE that ends the chain so far, whose link flag is cleared at the end. */
+  lastAt: number
+  lastOpAt: number
+  slots: number[]
+  /** The steps' promises: an abandoned chain rejects them, nobody else holds them. */
+  promises: Promise<number>[]
+  skips: number[]
 }
 
 /** Receives CQEs of the low-level API: user_data, result, flags. */
@@ -180,6 +242,9 @@ export class RingEngine implements AsyncDisposable {
   readonly #syscall: string[] = []
   readonly #keep: unknown[] = []
   readonly #free: number[] = []
+  readonly #extra: (SlotExtra | undefined)[] = []
+  #chain: ChainState | undefined
+  #messageStream: CompletionStream<{ value: number; data: number }> | undefined
   #inflight = 0
 
   // The executor hands resolve/reject over through these, so that starting a
@@ -203,6 +268,9 @@ export class RingEngine implements AsyncDisposable {
   readonly #probe: Probe
   // 1 for each opcode this kernel supports, from the probe made at creation.
   readonly #supported = new Uint8Array(256)
+
+  /** Called with each message another ring posted here with msgRing(); without it, messages() queues them. */
+  onMessage: ((value: number, data: number) => void) | undefined
 
   /** Called with each low-level CQE that the event loop reaps. Without it they wait for forEachCqe(). */
   onCqe: CqeHandler | undefined
@@ -394,7 +462,7 @@ export class RingEngine implements AsyncDisposable {
     if (this.#disposed !== undefined) return this.#disposed
     this.#state = State.Closing
     this.#disposed = (async () => {
-      if (this.#inflight > 0) {
+      if (this.#inflight > 0 || this.#messageStream !== undefined) {
         const drained = new Promise<void>((resolve) => (this.#drained = resolve))
         this.#cancelInflight()
         await drained
@@ -415,7 +483,10 @@ export class RingEngine implements AsyncDisposable {
   /** Byte offset of the SQE the next operation writes; makes room when the SQ is full. */
   protected nextSqe(): number {
     if (this.#state !== State.Open) throw ringClosed()
-    if (this.#sqFull()) this.#makeRoom()
+    if (this.#sqFull()) {
+      if (this.#chain !== undefined) throw outOfRange('chain', `at most ${this.#sqEntries} SQEs (the SQ size)`, 'more')
+      this.#makeRoom()
+    }
     return (this.#sqTail & this.#sqMask) << this.#sqeShift
   }
 
@@ -426,7 +497,8 @@ export class RingEngine implements AsyncDisposable {
   }
 
   /** Gives the SQE at `at` a slot, publishes it, and returns its promise. */
-  protected start(at: number, syscall: string, keep: unknown): Promise<number> {
+  protected start(at: number, syscall: string, keep: unknown, options?: OpOptions): Promise<number> {
+    if (options !== undefined || this.#chain !== undefined) return this.startWith(at, syscall, keep, options, undefined)
     const slot = this.#free.length > 0 ? (this.#free.pop() as number) : this.#newSlot()
     const sqes = this.sqes
     sqes.setUint32(at + SQE_USER_DATA, slot, true)
@@ -443,6 +515,313 @@ export class RingEngine implements AsyncDisposable {
     return promise
   }
 
+  /**
+   * start() for operations with options, in a chain, or with an `extra` the
+   * operation needs (a result that means success). Applies the SQE flags,
+   * appends the linked timeout, and wires the abort signal.
+   */
+  protected startWith(at: number, syscall: string, keep: unknown, options: OpOptions | undefined, extra: SlotExtra | undefined): Promise<number> {
+    const signal = options?.signal
+    if (signal !== undefined) {
+      validateSignal(signal)
+      if (signal.aborted) return Promise.reject(abortError(signal.reason))
+    }
+    let flags = this.#optionFlags(options)
+    const timeoutMs = options?.timeout === undefined ? undefined : durationMs(options.timeout, 'options.timeout')
+    let timespec: Uint8Array | undefined
+    if (timeoutMs !== undefined) {
+      timespec = encodeTimespec(toTimespec(options!.timeout!))
+      this.#roomFor(2)
+      flags |= IOSQE_IO_LINK
+    }
+    const chain = this.#chain
+    if (chain !== undefined && timespec === undefined) flags |= chain.link
+    const slot = this.#claimSlot(at, syscall, timespec === undefined ? keep : [keep, timespec], extra)
+    const sqes = this.sqes
+    sqes.setUint8(at + SQE_FLAGS, sqes.getUint8(at + SQE_FLAGS) | flags)
+    const promise = new Promise<number>(this.#executor)
+    this.#resolve[slot] = this.#nextResolve
+    this.#reject[slot] = this.#nextReject
+    this.#sqTail = (this.#sqTail + 1) >>> 0
+    let lastAt = at
+    if (timespec !== undefined) {
+      lastAt = (this.#sqTail & this.#sqMask) << this.#sqeShift
+      prepLinkTimeout(sqes, lastAt, native.addressOf(timespec), 0)
+      if (chain !== undefined) sqes.setUint8(lastAt + SQE_FLAGS, chain.link)
+      sqes.setUint32(lastAt + SQE_USER_DATA, 0, true)
+      sqes.setUint32(lastAt + SQE_USER_DATA + 4, IGNORED, true)
+      this.#sqTail = (this.#sqTail + 1) >>> 0
+      this.#extraOf(slot).timeoutMs = timeoutMs
+    }
+    if (signal !== undefined) this.#watchSignal(slot, signal, undefined)
+    if (chain !== undefined) {
+      chain.lastAt = lastAt
+      chain.lastOpAt = at
+      chain.slots.push(slot)
+      chain.promises.push(promise)
+      if (options?.skipSuccess === true) chain.skips.push(slot)
+    } else {
+      this.#publish()
+    }
+    this.#addInflight()
+    return promise
+  }
+
+  /**
+   * Starts a multishot request whose completions become a CompletionStream:
+   * `map(res, flags)` turns each CQE into the value yielded; `okResult` is a
+   * negative result that still counts as a value (a multishot timeout's -ETIME).
+   */
+  protected startMultishot<T>(at: number, syscall: string, keep: unknown, options: StreamOptions | undefined, map: (res: number, flags: number) => T, okResult = 0): CompletionStream<T> {
+    const signal = options?.signal
+    if (signal !== undefined) validateSignal(signal)
+    const highWaterMark = options?.highWaterMark === undefined ? undefined : validateUint32(options.highWaterMark, 'options.highWaterMark')
+    if (this.#chain !== undefined) throw invalidArgValue('chain', 'cannot hold a multishot operation')
+    const flags = this.#optionFlags(options)
+    const extra: SlotExtra = { map, okResult }
+    const slot = this.#claimSlot(at, syscall, keep, extra)
+    const gen = this.#gen[slot]
+    const userData = (MANAGED | gen) * 2 ** 32 + slot
+    const stream = new CompletionStream<T>(userData, () => this.#cancelSlot(slot, gen), highWaterMark)
+    extra.stream = stream as CompletionStream<unknown>
+    if (signal?.aborted) {
+      // Nothing is submitted: the slot goes back and the stream throws at once.
+      this.#releaseSlot(slot)
+      stream.abort(abortError(signal.reason))
+      stream.end()
+      return stream
+    }
+    const sqes = this.sqes
+    sqes.setUint8(at + SQE_FLAGS, sqes.getUint8(at + SQE_FLAGS) | flags)
+    this.#sqTail = (this.#sqTail + 1) >>> 0
+    if (signal !== undefined) this.#watchSignal(slot, signal, stream as CompletionStream<unknown>)
+    this.#publish()
+    this.#addInflight()
+    return stream
+  }
+
+  /** The user_data of the request behind a stream or a number (low-level). */
+  protected targetUserData(target: unknown, name = 'target'): number {
+    if (target instanceof CompletionStream) return target.userData
+    if (typeof target === 'number' && Number.isSafeInteger(target) && target >= 0) return target
+    throw invalidArgType(name, 'a stream returned by this ring or a user_data number', target)
+  }
+
+  /**
+   * Runs `build(ring)`: every operation it starts is linked to the next
+   * (IOSQE_IO_LINK, or IOSQE_IO_HARDLINK with `hard`), and all of them go to
+   * the kernel together. Resolves to each step's outcome in order, as
+   * Promise.allSettled does; when a step fails, the kernel cancels the steps
+   * after it, which reject with ECANCELED.
+   */
+  chain(build: (ring: this) => readonly Promise<number>[], options?: { hard?: boolean }): Promise<PromiseSettledResult<number>[]> {
+    if (this.#state !== State.Open) throw ringClosed()
+    if (typeof build !== 'function') throw invalidArgType('build', 'of type function', build)
+    if (this.#chain !== undefined) throw invalidArgValue('build', 'cannot start a chain inside a chain')
+    // Start from an empty SQ, so the whole chain goes in one submission.
+    if (this.#sqPublished !== this.#sqTail || this.#sqFull() || this.#sqTail !== this.#sqHead) this.#drainSq()
+    const chain: ChainState = {
+      link: options?.hard === true ? IOSQE_IO_HARDLINK : IOSQE_IO_LINK,
+      startTail: this.#sqTail,
+      lastAt: -1,
+      lastOpAt: -1,
+      slots: [],
+      promises: [],
+      skips: [],
+    }
+    this.#chain = chain
+    let steps: readonly Promise<number>[]
+    try {
+      steps = build(this)
+      if (!Array.isArray(steps)) throw invalidArgType('build', 'a function returning an array of this ring\'s operations', steps)
+      if (steps.length !== chain.slots.length) throw invalidArgValue('build', 'must return exactly the operations it started on this ring')
+    } catch (err) {
+      this.#chain = undefined
+      this.#abandonChain(chain, err as Error)
+      throw err
+    }
+    this.#chain = undefined
+    if (chain.lastAt < 0) return Promise.resolve([])
+    const sqes = this.sqes
+    sqes.setUint8(chain.lastAt + SQE_FLAGS, sqes.getUint8(chain.lastAt + SQE_FLAGS) & ~(IOSQE_IO_LINK | IOSQE_IO_HARDLINK))
+    // The last step always posts its CQE: the chain's end is known by it.
+    const last = chain.slots[chain.slots.length - 1]
+    if (chain.skips[chain.skips.length - 1] === last) {
+      chain.skips.pop()
+      sqes.setUint8(chain.lastOpAt + SQE_FLAGS, sqes.getUint8(chain.lastOpAt + SQE_FLAGS) & ~IOSQE_CQE_SKIP_SUCCESS)
+    }
+    this.#publish()
+    const settled = Promise.allSettled(steps)
+    if (chain.skips.length === 0) return settled
+    // Steps that succeeded with CQE_SKIP_SUCCESS post nothing: once the last
+    // step has completed, every skipped step still pending succeeded.
+    const skips = chain.skips.map((slot) => [slot, this.#gen[slot]])
+    steps[steps.length - 1].then(
+      () => this.#settleSkipped(skips),
+      () => this.#settleSkipped(skips),
+    )
+    return settled
+  }
+
+  /** Messages other rings post here with msgRing(), as an async iterator of `{ value, data }`. */
+  messages(): CompletionStream<{ value: number; data: number }> {
+    if (this.#messageStream === undefined) this.#openMessages()
+    return this.#messageStream as CompletionStream<{ value: number; data: number }>
+  }
+
+  #openMessages(): void {
+    // While someone listens for messages the ring keeps the process alive,
+    // as a server socket would.
+    this.#addInflight()
+    this.#messageStream = new CompletionStream<{ value: number; data: number }>(0, () => this.#closeMessages())
+  }
+
+  #closeMessages(): void {
+    const stream = this.#messageStream
+    if (stream === undefined) return
+    this.#messageStream = undefined
+    stream.end()
+    this.#inflight--
+    this.#control[CONTROL.INFLIGHT] = this.#inflight
+    this.#checkDrained()
+  }
+
+  #deliverMessage(hi: number, lo: number, res: number): void {
+    const data = (hi & GEN_MASK) * 2 ** 32 + lo
+    if (this.onMessage !== undefined) this.onMessage(res, data)
+    else {
+      if (this.#messageStream === undefined) this.#openMessages()
+      this.#messageStream!.push({ value: res, data })
+    }
+  }
+
+  /** user_data that makes a msgRing CQE land in the target's message queue. */
+  protected messageUserData(data: number): number {
+    if (typeof data !== 'number' || !Number.isSafeInteger(data) || data < 0 || data >= MESSAGE_DATA_LIMIT) {
+      throw outOfRange('options.data', 'an integer >= 0 and < 2 ** 50', data)
+    }
+    return MESSAGE * 2 ** 32 + data
+  }
+
+  #optionFlags(options: OpOptions | StreamOptions | undefined): number {
+    if (options === undefined) return 0
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options)
+    let flags = 0
+    if (options.drain === true) flags |= IOSQE_IO_DRAIN
+    if (options.async === true) flags |= IOSQE_ASYNC
+    if ((options as OpOptions).skipSuccess === true) {
+      if (this.#chain === undefined) throw invalidArgValue('options.skipSuccess', 'is only allowed on a step of ring.chain()')
+      flags |= IOSQE_CQE_SKIP_SUCCESS
+    }
+    return flags
+  }
+
+  #claimSlot(at: number, syscall: string, keep: unknown, extra: SlotExtra | undefined): number {
+    const slot = this.#free.length > 0 ? (this.#free.pop() as number) : this.#newSlot()
+    const sqes = this.sqes
+    sqes.setUint32(at + SQE_USER_DATA, slot, true)
+    sqes.setUint32(at + SQE_USER_DATA + 4, MANAGED | this.#gen[slot], true)
+    this.#syscall[slot] = syscall
+    this.#keep[slot] = keep
+    this.#extra[slot] = extra
+    return slot
+  }
+
+  #extraOf(slot: number): SlotExtra {
+    let extra = this.#extra[slot]
+    if (extra === undefined) this.#extra[slot] = extra = {}
+    return extra
+  }
+
+  #addInflight(): void {
+    this.#control[CONTROL.INFLIGHT] = ++this.#inflight
+    if (this.#control[CONTROL.REFED] === 0 && this.#control[CONTROL.WANT_REF] === 1) native.updateRef(this.#handle)
+  }
+
+  #watchSignal(slot: number, signal: AbortSignal, stream: CompletionStream<unknown> | undefined): void {
+    const gen = this.#gen[slot]
+    const extra = this.#extraOf(slot)
+    extra.signal = signal
+    extra.onAbort = () => {
+      if (this.#gen[slot] !== gen) return
+      extra.aborted = true
+      if (stream !== undefined) stream.abort(abortError(signal.reason))
+      else this.#cancelSlot(slot, gen)
+    }
+    signal.addEventListener('abort', extra.onAbort, { once: true })
+  }
+
+  /** Asks the kernel to cancel the request in `slot` (if it is still that request). */
+  #cancelSlot(slot: number, gen: number): void {
+    if (this.#gen[slot] !== gen || this.#state === State.Closed) return
+    this.cancelUserData((MANAGED | gen) * 2 ** 32 + slot, 0)
+  }
+
+  /** Submits an IORING_OP_ASYNC_CANCEL whose own CQE is ignored. */
+  protected cancelUserData(userData: number, flags: number): void {
+    this.#roomFor(1)
+    const at = (this.#sqTail & this.#sqMask) << this.#sqeShift
+    prepCancel64(this.sqes, at, userData, flags)
+    this.sqes.setUint32(at + SQE_USER_DATA, 0, true)
+    this.sqes.setUint32(at + SQE_USER_DATA + 4, IGNORED, true)
+    this.#sqTail = (this.#sqTail + 1) >>> 0
+    if (this.#chain === undefined) this.#publish()
+  }
+
+  /** Ensures `n` free SQEs after the one being prepared at the tail, without moving it. */
+  #roomFor(n: number): void {
+    if (((this.#sqTail + n - this.#sqHead) >>> 0) <= this.#sqEntries) return
+    this.#sqHead = Atomics.load(this.#sq, this.#sqHeadIdx)
+    if (((this.#sqTail + n - this.#sqHead) >>> 0) <= this.#sqEntries) return
+    if (this.#chain !== undefined) throw outOfRange('chain', `at most ${this.#sqEntries} SQEs (the SQ size)`, 'more')
+    this.#drainSq()
+  }
+
+  /** Submits until the SQ is empty. */
+  #drainSq(): void {
+    for (let attempt = 0; ; attempt++) {
+      this.#makeRoom()
+      this.#sqHead = Atomics.load(this.#sq, this.#sqHeadIdx)
+      if (this.#sqHead === this.#sqPublished) return
+      if (!this.#sqpoll && attempt > 1000) throw invalidArgValue('ring', 'could not empty its SQ')
+    }
+  }
+
+  #abandonChain(chain: ChainState, err: Error): void {
+    this.#sqTail = chain.startTail
+    for (const promise of chain.promises) promise.catch(noop)
+    for (const slot of chain.slots) {
+      const reject = this.#reject[slot]
+      this.#releaseSlot(slot)
+      this.#inflight--
+      reject?.(err)
+    }
+    this.#control[CONTROL.INFLIGHT] = this.#inflight
+  }
+
+  #settleSkipped(skips: number[][]): void {
+    for (const [slot, gen] of skips) if (this.#gen[slot] === gen && this.#resolve[slot] !== undefined) this.#complete(slot, gen, 0, 0)
+  }
+
+  /** Returns a slot to the free list, dropping what it held. */
+  #releaseSlot(slot: number): void {
+    const extra = this.#extra[slot]
+    if (extra?.onAbort !== undefined) extra.signal!.removeEventListener('abort', extra.onAbort)
+    this.#resolve[slot] = undefined
+    this.#reject[slot] = undefined
+    this.#keep[slot] = undefined
+    this.#extra[slot] = undefined
+    this.#gen[slot] = (this.#gen[slot] + 1) & GEN_MASK
+    this.#free.push(slot)
+  }
+
+  #checkDrained(): void {
+    if (this.#inflight === 0 && this.#drained !== undefined) {
+      this.#drained()
+      this.#drained = undefined
+    }
+  }
+
   #newSlot(): number {
     const slot = this.#gen.length
     this.#gen.push(0)
@@ -450,6 +829,7 @@ export class RingEngine implements AsyncDisposable {
     this.#reject.push(undefined)
     this.#syscall.push('')
     this.#keep.push(undefined)
+    this.#extra.push(undefined)
     return slot
   }
 
@@ -514,7 +894,9 @@ export class RingEngine implements AsyncDisposable {
           head = (head + 1) >>> 0
           count++
           if (hi & MANAGED) {
-            if (hi !== IGNORED) this.#complete(lo, hi & GEN_MASK, res)
+            const kind = hi & KIND_MASK
+            if (kind === 0) this.#complete(lo, hi & GEN_MASK, res, flags)
+            else if ((hi & ~GEN_MASK) === MESSAGE) this.#deliverMessage(hi, lo, res)
           } else {
             this.#deliver(hi * 2 ** 32 + lo, res, flags, handler)
           }
@@ -531,10 +913,7 @@ export class RingEngine implements AsyncDisposable {
       this.#completions += count
       this.#control[CONTROL.INFLIGHT] = this.#inflight
     }
-    if (this.#inflight === 0 && this.#drained !== undefined) {
-      this.#drained()
-      this.#drained = undefined
-    }
+    this.#checkDrained()
     return count
   }
 
@@ -544,8 +923,10 @@ export class RingEngine implements AsyncDisposable {
     else this.#backlog.push(userData, res, flags)
   }
 
-  #complete(slot: number, gen: number, res: number): void {
+  #complete(slot: number, gen: number, res: number, flags: number): void {
     if (slot >= this.#gen.length || this.#gen[slot] !== gen) return
+    const extra = this.#extra[slot]
+    if (extra !== undefined) return this.#completeExtra(slot, res, flags, extra)
     const resolve = this.#resolve[slot] as (value: number) => void
     const reject = this.#reject[slot] as (reason: Error) => void
     this.#resolve[slot] = undefined
@@ -558,33 +939,46 @@ export class RingEngine implements AsyncDisposable {
     else reject(native.systemError(res, this.#syscall[slot]))
   }
 
-  /** dispose(): one IORING_OP_ASYNC_CANCEL per operation in flight. */
+  #completeExtra(slot: number, res: number, flags: number, extra: SlotExtra): void {
+    const ok = res >= 0 || (extra.okResult !== 0 && res === extra.okResult)
+    const stream = extra.stream
+    if (stream !== undefined && flags & IORING_CQE_F_MORE) {
+      if (ok) stream.push(extra.map!(res, flags))
+      return
+    }
+    const resolve = this.#resolve[slot]
+    const reject = this.#reject[slot]
+    const syscall = this.#syscall[slot]
+    this.#releaseSlot(slot)
+    this.#inflight--
+    let error: Error | undefined
+    if (!ok) {
+      if (extra.aborted) error = abortError(extra.signal!.reason)
+      else if (extra.timeoutMs !== undefined && res === ECANCELED && this.#state === State.Open) error = timedOut(syscall, extra.timeoutMs)
+      else if (!(stream?.stopped && res === ECANCELED)) error = native.systemError(res, syscall)
+    }
+    if (stream !== undefined) {
+      if (ok) stream.push(extra.map!(res, flags))
+      stream.end(error)
+    } else if (error !== undefined) reject!(error)
+    else resolve!(res >= 0 ? res : 0)
+  }
+
+  /** dispose(): one IORING_OP_ASYNC_CANCEL per request in flight; the message stream ends. */
   #cancelInflight(): void {
-    const sqes = this.sqes
+    this.#closeMessages()
     for (let slot = 0; slot < this.#gen.length; slot++) {
-      if (this.#resolve[slot] === undefined) continue
-      if (this.#sqFull()) this.#makeRoom()
-      const at = (this.#sqTail & this.#sqMask) << this.#sqeShift
-      prepCancel64(sqes, at, (MANAGED | this.#gen[slot]) * 2 ** 32 + slot, 0)
-      sqes.setUint32(at + SQE_USER_DATA, 0, true)
-      sqes.setUint32(at + SQE_USER_DATA + 4, IGNORED, true)
-      this.#sqTail = (this.#sqTail + 1) >>> 0
+      if (this.#resolve[slot] === undefined && this.#extra[slot]?.stream === undefined) continue
+      this.cancelUserData((MANAGED | this.#gen[slot]) * 2 ** 32 + slot, 0)
     }
     this.submit()
   }
 
+  /** IORING_REGISTER_PROBE through @iouring/register, kept as a table for require(). */
   #readProbe(): Probe {
-    const buffer = new DataView(new ArrayBuffer(probeSize(256)))
-    const ret = native.register(this.#handle, IORING_REGISTER_PROBE, buffer, 256)
-    if (ret < 0) throw native.systemError(ret, 'io_uring_register')
-    const probe = decodeProbe(buffer, 0)
-    for (const op of probe.ops) if (op.supported) this.#supported[op.op] = 1
-    const supported = this.#supported
-    const values = new Map(OPCODES.map((op) => [op.name, op.value]))
-    return Object.freeze({
-      lastOp: probe.lastOp,
-      supports: (op: string | number) => supported[typeof op === 'number' ? op : (values.get(op) ?? 256)] === 1,
-    })
+    const probe = probeRing({ handle: this.#handle })
+    for (let op = 0; op <= probe.lastOp; op++) if (probe.supports(op)) this.#supported[op] = 1
+    return probe
   }
 
   /** Throws ERR_IOURING_UNSUPPORTED_OP, naming the kernel that added it, unless this kernel has `opcode`. */
@@ -608,3 +1002,28 @@ export class RingEngine implements AsyncDisposable {
 }
 
 function noop(): void {}
+
+function validateSignal(signal: unknown): asserts signal is AbortSignal {
+  if (!(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal)
+}
+
+/** A Duration in milliseconds, validated. */
+export function durationMs(duration: unknown, name: string): number {
+  if (typeof duration === 'number') {
+    if (!(duration >= 0) || !Number.isFinite(duration)) throw outOfRange(name, 'a finite number of milliseconds >= 0', duration)
+    return duration
+  }
+  if (duration !== null && typeof duration === 'object') {
+    const { sec, nsec } = duration as { sec: unknown; nsec: unknown }
+    if ((typeof sec === 'number' && Number.isSafeInteger(sec) && sec >= 0) || (typeof sec === 'bigint' && sec >= 0n)) {
+      if (typeof nsec === 'number' && Number.isInteger(nsec) && nsec >= 0 && nsec < 1e9) return Number(sec) * 1000 + nsec / 1e6
+    }
+    throw invalidArgValue(name, 'must have an integer sec >= 0 and an integer nsec in [0, 1e9)')
+  }
+  throw invalidArgType(name, 'a number of milliseconds or { sec, nsec }', duration)
+}
+
+/** A validated Duration as a __kernel_timespec value. */
+export function toTimespec(duration: Duration): { sec: number | bigint; nsec: number } {
+  return typeof duration === 'number' ? timespecFromMs(duration) : { sec: duration.sec, nsec: duration.nsec }
+}

@@ -44,3 +44,18 @@ export function unsupportedOperation(name: string, since: string, kernel: string
     'ERR_IOURING_UNSUPPORTED_OP',
   )
 }
+
+/** Node's AbortError: `name` 'AbortError', `code` 'ABORT_ERR', the signal's reason as `cause`. */
+export function abortError(reason: unknown): Error & CodedError {
+  const err = coded(new Error('The operation was aborted', { cause: reason }), 'ABORT_ERR')
+  err.name = 'AbortError'
+  return err
+}
+
+/**
+ * An operation cancelled by its `{ timeout }`: a system-style error with
+ * code 'ETIMEDOUT' (errno -110), so it reads like Node's own timeouts.
+ */
+export function timedOut(syscall: string, ms: number): Error & CodedError & { errno: number; syscall: string } {
+  return Object.assign(coded(new Error(`ETIMEDOUT: operation timed out after ${ms} ms, ${syscall}`), 'ETIMEDOUT'), { errno: -110, syscall })
+}

@@ -4,19 +4,53 @@ import {
   IORING_OP_NOP,
   IORING_OP_READ,
   IORING_OP_READV,
+  IORING_OP_READV_FIXED,
+  IORING_OP_READ_FIXED,
   IORING_OP_WRITE,
   IORING_OP_WRITEV,
+  IORING_OP_WRITEV_FIXED,
+  IORING_OP_WRITE_FIXED,
+  IOSQE_FIXED_FILE,
+  addFlags,
   encodeIovecs,
   prepFsync,
   prepNop,
   prepRead,
+  prepReadFixed,
   prepReadv,
+  prepReadvFixed,
   prepWrite,
+  prepWriteFixed,
   prepWritev,
+  prepWritevFixed,
 } from '@iouring/ops'
 import * as native from '@iouring/native'
-import { RingEngine } from './engine.js'
-import { validateFd, validatePosition, validateView, validateViews } from './validate.js'
+import { fixedFile, registrations, type FixedFile, type RingRegistrations } from '@iouring/register'
+import type { OpOptions } from './engine.js'
+import { EventRing } from './events.js'
+import { invalidArgType, invalidArgValue, invalidState, outOfRange } from './errors.js'
+import { isDetached, validatePosition, validateTarget, validateUint32, validateView, validateViews } from './validate.js'
+
+/** What an operation works on: an fd, or a registered file (ring.fixedFile(index)). */
+export type Target = number | FixedFile
+
+/** A piece of a registered buffer, for readvFixed / writevFixed. */
+export interface FixedSegment {
+  /** Byte offset in the registered buffer. */
+  offset: number
+  /** Bytes, at least 1. */
+  length: number
+}
+
+/** The SQE fd field for a validateTarget() result (~index for a registered file). */
+function fdOf(target: number): number {
+  return target < 0 ? ~target : target
+}
+
+/** IOSQE_FIXED_FILE when the target is a registered file. */
+function markFixed(sqes: DataView, at: number, target: number): void {
+  if (target < 0) addFlags(sqes, at, IOSQE_FIXED_FILE)
+}
 
 /**
  * One io_uring instance. Its SQ ring, CQ ring and SQE array are mapped into
@@ -28,73 +62,184 @@ import { validateFd, validatePosition, validateView, validateViews } from './val
  * throws), reserves an SQE with nextSqe(), encodes it with an @iouring/ops
  * encoder, and start()s it, naming the objects the kernel will touch.
  */
-export class IoUring extends RingEngine {
+export class IoUring extends EventRing {
+  // What @iouring/register registered on this ring (live; looked up once).
+  #registry: RingRegistrations | undefined
+
   /** IORING_OP_NOP: resolves to 0 after a round trip through the kernel. */
-  nop(): Promise<number> {
+  nop(options?: OpOptions): Promise<number> {
     this.require(IORING_OP_NOP)
     const at = this.nextSqe()
     prepNop(this.sqes, at)
-    return this.start(at, 'nop', undefined)
+    return this.start(at, 'nop', undefined, options)
   }
 
   /** Reads into the whole of `buffer` from `position` (-1: the file's current position). Resolves to bytes read. */
-  read(fd: number, buffer: ArrayBufferView, position?: number | bigint | null): Promise<number> {
-    validateFd(fd)
+  read(fd: Target, buffer: ArrayBufferView, position?: number | bigint | null, options?: OpOptions): Promise<number> {
+    const target = validateTarget(fd)
     validateView(buffer, 'buffer')
     const offset = validatePosition(position)
     this.require(IORING_OP_READ)
     const addr = native.addressOf(buffer)
     const at = this.nextSqe()
-    prepRead(this.sqes, at, fd, addr, buffer.byteLength, offset)
-    return this.start(at, 'read', buffer)
+    prepRead(this.sqes, at, fdOf(target), addr, buffer.byteLength, offset)
+    markFixed(this.sqes, at, target)
+    return this.start(at, 'read', buffer, options)
   }
 
   /** Writes the whole of `buffer` at `position` (-1: the file's current position). Resolves to bytes written. */
-  write(fd: number, buffer: ArrayBufferView, position?: number | bigint | null): Promise<number> {
-    validateFd(fd)
+  write(fd: Target, buffer: ArrayBufferView, position?: number | bigint | null, options?: OpOptions): Promise<number> {
+    const target = validateTarget(fd)
     validateView(buffer, 'buffer')
     const offset = validatePosition(position)
     this.require(IORING_OP_WRITE)
     const addr = native.addressOf(buffer)
     const at = this.nextSqe()
-    prepWrite(this.sqes, at, fd, addr, buffer.byteLength, offset)
-    return this.start(at, 'write', buffer)
+    prepWrite(this.sqes, at, fdOf(target), addr, buffer.byteLength, offset)
+    markFixed(this.sqes, at, target)
+    return this.start(at, 'write', buffer, options)
   }
 
   /** Scatter read into `buffers` in order. Resolves to the total bytes read. */
-  readv(fd: number, buffers: readonly ArrayBufferView[], position?: number | bigint | null): Promise<number> {
-    return this.#vectored(fd, buffers, position, 'readv')
+  readv(fd: Target, buffers: readonly ArrayBufferView[], position?: number | bigint | null, options?: OpOptions): Promise<number> {
+    return this.#vectored(fd, buffers, position, 'readv', options)
   }
 
   /** Gather write from `buffers` in order. Resolves to the total bytes written. */
-  writev(fd: number, buffers: readonly ArrayBufferView[], position?: number | bigint | null): Promise<number> {
-    return this.#vectored(fd, buffers, position, 'writev')
+  writev(fd: Target, buffers: readonly ArrayBufferView[], position?: number | bigint | null, options?: OpOptions): Promise<number> {
+    return this.#vectored(fd, buffers, position, 'writev', options)
   }
 
   /** fsync, or fdatasync with `{ datasync: true }`. Resolves to 0. */
-  fsync(fd: number, options?: { datasync?: boolean }): Promise<number> {
-    validateFd(fd)
+  fsync(fd: Target, options?: OpOptions & { datasync?: boolean }): Promise<number> {
+    const target = validateTarget(fd)
     const datasync = options?.datasync === true
     this.require(IORING_OP_FSYNC)
     const at = this.nextSqe()
-    prepFsync(this.sqes, at, fd, datasync ? IORING_FSYNC_DATASYNC : 0)
-    return this.start(at, datasync ? 'fdatasync' : 'fsync', undefined)
+    prepFsync(this.sqes, at, fdOf(target), datasync ? IORING_FSYNC_DATASYNC : 0)
+    markFixed(this.sqes, at, target)
+    return this.start(at, datasync ? 'fdatasync' : 'fsync', undefined, options)
   }
 
-  #vectored(fd: number, buffers: readonly ArrayBufferView[], position: number | bigint | null | undefined, syscall: 'readv' | 'writev'): Promise<number> {
-    validateFd(fd)
+  #vectored(fd: Target, buffers: readonly ArrayBufferView[], position: number | bigint | null | undefined, syscall: 'readv' | 'writev', options: OpOptions | undefined): Promise<number> {
+    const target = validateTarget(fd)
     validateViews(buffers, 'buffers')
     const offset = validatePosition(position)
     this.require(syscall === 'readv' ? IORING_OP_READV : IORING_OP_WRITEV)
     const iov = encodeIovecs(buffers.map((buffer) => ({ addr: native.addressOf(buffer), len: buffer.byteLength })))
     const iovAddr = native.addressOf(iov)
     const at = this.nextSqe()
-    if (syscall === 'readv') prepReadv(this.sqes, at, fd, iovAddr, buffers.length, offset)
-    else prepWritev(this.sqes, at, fd, iovAddr, buffers.length, offset)
+    if (syscall === 'readv') prepReadv(this.sqes, at, fdOf(target), iovAddr, buffers.length, offset)
+    else prepWritev(this.sqes, at, fdOf(target), iovAddr, buffers.length, offset)
+    markFixed(this.sqes, at, target)
     // The kernel reads the iovec array and every buffer until the CQE.
-    return this.start(at, syscall, [iov, buffers.slice()])
+    return this.start(at, syscall, [iov, buffers.slice()], options)
   }
 
+  // ------------------------------------------------------------ registered files and buffers
+
+  /**
+   * The registered file at `index` of this ring's file table (registerFiles()
+   * from @iouring/register), usable wherever an fd is: `ring.read(ring.fixedFile(0), buf)`.
+   * The operation sets IOSQE_FIXED_FILE; an empty slot fails with EBADF.
+   */
+  fixedFile(index: number): FixedFile {
+    return fixedFile(index)
+  }
+
+  /**
+   * IORING_OP_READ_FIXED: reads `length` bytes (default: the rest of the
+   * buffer) into registered buffer `bufferIndex` at byte `offset` (default 0),
+   * from `position` (-1: the current position). The buffer must have been
+   * registered with registerBuffers() from @iouring/register. Resolves to bytes read.
+   */
+  readFixed(fd: Target, bufferIndex: number, offset?: number, length?: number, position?: number | bigint | null, options?: OpOptions): Promise<number> {
+    return this.#rwFixed(fd, bufferIndex, offset, length, position, true, options)
+  }
+
+  /** IORING_OP_WRITE_FIXED: writes from registered buffer `bufferIndex`, as readFixed reads. Resolves to bytes written. */
+  writeFixed(fd: Target, bufferIndex: number, offset?: number, length?: number, position?: number | bigint | null, options?: OpOptions): Promise<number> {
+    return this.#rwFixed(fd, bufferIndex, offset, length, position, false, options)
+  }
+
+  /** IORING_OP_READV_FIXED (Linux 6.15): scatter read into pieces of registered buffer `bufferIndex`. Resolves to the total bytes read. */
+  readvFixed(fd: Target, bufferIndex: number, segments: readonly FixedSegment[], position?: number | bigint | null, options?: OpOptions): Promise<number> {
+    return this.#vectoredFixed(fd, bufferIndex, segments, position, true, options)
+  }
+
+  /** IORING_OP_WRITEV_FIXED (Linux 6.15): gather write from pieces of registered buffer `bufferIndex`. */
+  writevFixed(fd: Target, bufferIndex: number, segments: readonly FixedSegment[], position?: number | bigint | null, options?: OpOptions): Promise<number> {
+    return this.#vectoredFixed(fd, bufferIndex, segments, position, false, options)
+  }
+
+  #rwFixed(fd: Target, bufferIndex: number, offset: number | undefined, length: number | undefined, position: number | bigint | null | undefined, read: boolean, options: OpOptions | undefined): Promise<number> {
+    const target = validateTarget(fd)
+    const view = this.#registeredBuffer(bufferIndex)
+    const size = view.byteLength
+    const from = offset === undefined ? 0 : offset
+    if (typeof from !== 'number') throw invalidArgType('offset', 'of type number', from)
+    if (!Number.isInteger(from) || from < 0 || from > size) throw outOfRange('offset', `an integer >= 0 and <= ${size} (the registered buffer's size)`, from)
+    const bytes = length === undefined ? size - from : length
+    if (typeof bytes !== 'number') throw invalidArgType('length', 'of type number', bytes)
+    if (!Number.isInteger(bytes) || bytes < 0 || bytes > size - from) throw outOfRange('length', `an integer >= 0 and <= ${size - from} (what the registered buffer holds past offset)`, bytes)
+    const pos = validatePosition(position)
+    this.require(read ? IORING_OP_READ_FIXED : IORING_OP_WRITE_FIXED)
+    const addr = (this.#registry as RingRegistrations).bufferAddresses[bufferIndex] + from
+    const at = this.nextSqe()
+    if (read) prepReadFixed(this.sqes, at, fdOf(target), addr, bytes, pos, bufferIndex)
+    else prepWriteFixed(this.sqes, at, fdOf(target), addr, bytes, pos, bufferIndex)
+    markFixed(this.sqes, at, target)
+    // The registry may drop the view (unregisterBuffers) while this is in
+    // flight; the slot keeps it alive until the CQE, as the kernel keeps it pinned.
+    return this.start(at, read ? 'readFixed' : 'writeFixed', view, options)
+  }
+
+  #vectoredFixed(fd: Target, bufferIndex: number, segments: readonly FixedSegment[], position: number | bigint | null | undefined, read: boolean, options: OpOptions | undefined): Promise<number> {
+    const target = validateTarget(fd)
+    const view = this.#registeredBuffer(bufferIndex)
+    if (!Array.isArray(segments)) throw invalidArgType('segments', 'an instance of Array of { offset, length }', segments)
+    if (segments.length === 0 || segments.length > 1024) throw outOfRange('segments.length', '>= 1 and <= 1024', segments.length)
+    const size = view.byteLength
+    const base = (this.#registry as RingRegistrations).bufferAddresses[bufferIndex]
+    const iovecs = segments.map((segment, i) => {
+      if (segment === null || typeof segment !== 'object') throw invalidArgType(`segments[${i}]`, 'of type object', segment)
+      const { offset, length } = segment
+      if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset >= size) {
+        throw outOfRange(`segments[${i}].offset`, `an integer >= 0 and < ${size} (the registered buffer's size)`, offset)
+      }
+      if (typeof length !== 'number' || !Number.isInteger(length) || length < 1 || length > size - offset) {
+        throw outOfRange(`segments[${i}].length`, `an integer >= 1 and <= ${size - offset}`, length)
+      }
+      return { addr: base + offset, len: length }
+    })
+    const pos = validatePosition(position)
+    this.require(read ? IORING_OP_READV_FIXED : IORING_OP_WRITEV_FIXED)
+    const iov = encodeIovecs(iovecs)
+    const iovAddr = native.addressOf(iov)
+    const at = this.nextSqe()
+    if (read) prepReadvFixed(this.sqes, at, fdOf(target), iovAddr, iovecs.length, pos, 0, bufferIndex)
+    else prepWritevFixed(this.sqes, at, fdOf(target), iovAddr, iovecs.length, pos, 0, bufferIndex)
+    markFixed(this.sqes, at, target)
+    return this.start(at, read ? 'readvFixed' : 'writevFixed', [iov, view], options)
+  }
+
+  /** The view registered at `index` (through @iouring/register), refused clearly when there is none. */
+  #registeredBuffer(index: number): ArrayBufferView {
+    validateUint32(index, 'bufferIndex')
+    const registry = (this.#registry ??= registrations(this))
+    const view = registry.buffers[index]
+    if (view === undefined) {
+      const size = registry.buffers.length
+      throw invalidArgValue(
+        'bufferIndex',
+        size === 0
+          ? `names no registered buffer (${index}): this ring has none; register them with registerBuffers() from @iouring/register`
+          : `names no registered buffer (${index}): the table has ${size} slot${size === 1 ? '' : 's'} and this one is ${index < size ? 'empty' : 'past its end'}`,
+      )
+    }
+    if (isDetached(view.buffer)) throw invalidState(`registered buffer ${index}'s ArrayBuffer is detached`)
+    return view
+  }
 }
 
 let threadRing: IoUring | undefined

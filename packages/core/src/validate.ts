@@ -1,4 +1,8 @@
-import { invalidArgType, invalidArgValue, invalidState, outOfRange } from './errors.js'
+import { isFixedFile } from '@iouring/register'
+import { invalidArgType, outOfRange } from './errors.js'
+
+// The checks @iouring/register shares with this package live there.
+export { isDetached, validateUint32, validateView, validateViews } from '@iouring/register'
 
 const MAX_FD = 0x7fffffff
 
@@ -6,6 +10,17 @@ export function validateFd(fd: unknown, name = 'fd'): number {
   if (typeof fd !== 'number') throw invalidArgType(name, 'of type number', fd)
   if (!Number.isInteger(fd) || fd < 0 || fd > MAX_FD) throw outOfRange(name, `an integer >= 0 and <= ${MAX_FD}`, fd)
   return fd
+}
+
+/**
+ * What an operation works on: an fd, or a registered file (ring.fixedFile(i)).
+ * Returns the fd, or ~index (a negative number) for a registered file, which
+ * the operation encodes as IOSQE_FIXED_FILE with the index in the fd field.
+ */
+export function validateTarget(target: unknown, name = 'fd'): number {
+  if (typeof target === 'number') return validateFd(target, name)
+  if (isFixedFile(target)) return ~target.index
+  throw invalidArgType(name, 'of type number or a registered file (ring.fixedFile(index))', target)
 }
 
 /** A file position: an integer >= -1 (number or bigint); -1 means "the current position". */
@@ -22,41 +37,3 @@ export function validatePosition(position: unknown, name = 'position'): number |
   throw invalidArgType(name, 'of type number or bigint', position)
 }
 
-export function validateUint32(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value)
-  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw outOfRange(name, 'an integer >= 0 and <= 4294967295', value)
-  return value
-}
-
-function isDetached(buffer: ArrayBufferLike): boolean {
-  if ('detached' in buffer) return (buffer as { detached: boolean }).detached
-  if (buffer.byteLength !== 0) return false
-  // Node 20 has no ArrayBuffer.prototype.detached; a zero-length buffer is
-  // either empty or detached, and only a detached one refuses a new view.
-  try {
-    new Uint8Array(buffer)
-    return false
-  } catch {
-    return true
-  }
-}
-
-/**
- * A view the kernel may read or write: not detached, and not resizable or
- * growable (its memory could move or shrink while the kernel holds its address).
- */
-export function validateView(view: unknown, name: string): ArrayBufferView {
-  if (!ArrayBuffer.isView(view)) throw invalidArgType(name, 'an instance of Buffer, TypedArray, or DataView', view)
-  const buffer = view.buffer
-  if (isDetached(buffer)) throw invalidState(`the "${name}" argument's ArrayBuffer is detached`)
-  if ((buffer as { resizable?: boolean }).resizable || (buffer as { growable?: boolean }).growable) {
-    throw invalidArgValue(name, 'must not be backed by a resizable ArrayBuffer or growable SharedArrayBuffer')
-  }
-  return view
-}
-
-export function validateViews(views: unknown, name: string): ArrayBufferView[] {
-  if (!Array.isArray(views)) throw invalidArgType(name, 'an instance of Array of ArrayBufferView', views)
-  for (let i = 0; i < views.length; i++) validateView(views[i], `${name}[${i}]`)
-  return views as ArrayBufferView[]
-}

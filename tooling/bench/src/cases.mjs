@@ -1,9 +1,14 @@
 // Every benchmark case by name, so the harness can run any of them in this
 // process or in a child with a different environment (UV_USE_IO_URING=1).
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { IoUring } from '@iouring/core'
 import { addressOf } from '@iouring/native'
-import { prepNop, prepRead, setUserData } from '@iouring/ops'
+import { IOSQE_FIXED_FILE, addFlags, prepNop, prepRead, prepReadFixed, setUserData } from '@iouring/ops'
+import { registerBuffers, registerFiles } from '@iouring/register'
 import { measureDepth, measureSync } from './harness.mjs'
 
 const BLOCK = 4096
@@ -129,4 +134,108 @@ export const cases = {
     await handle.close()
     return rate
   },
+
+  // ---- registration (issue 4): fixed buffers + fixed files, registered ring fd, C liburing
+
+  /** ring.readFixed on a registered file into slices of one registered buffer. */
+  async 'read-fixed-promise'({ path, depth, registerRingFd = true }) {
+    const ring = new IoUring({ entries: 256, registerRingFd })
+    const fd = fs.openSync(path, 'r')
+    const next = offsets(fileBlocks(path))
+    registerBuffers(ring, [Buffer.allocUnsafeSlow(BLOCK * depth)])
+    registerFiles(ring, [fd])
+    const file = ring.fixedFile(0)
+    const free = Array.from({ length: depth }, (_, i) => i * BLOCK)
+    const rate = await measureDepth(depth, () => {
+      const at = free.pop()
+      return ring.readFixed(file, 0, at, BLOCK, next()).then(() => free.push(at))
+    })
+    fs.closeSync(fd)
+    await ring.dispose()
+    return rate
+  },
+
+  /** ring.read (not fixed), with the ring fd registered or not. */
+  async 'read-promise-ringfd'({ path, depth, registerRingFd }) {
+    const ring = new IoUring({ entries: 256, registerRingFd })
+    const fd = fs.openSync(path, 'r')
+    const next = offsets(fileBlocks(path))
+    const buffers = []
+    const rate = await measureDepth(depth, () => {
+      const buf = buffers.pop() ?? Buffer.allocUnsafeSlow(BLOCK)
+      return ring.read(fd, buf, next()).then(() => buffers.push(buf))
+    })
+    fs.closeSync(fd)
+    await ring.dispose()
+    return rate
+  },
+
+  /** The low-level API, batch = depth: plain or fixed (READ_FIXED + IOSQE_FIXED_FILE), ring fd registered or not. */
+  async 'read-lowlevel-reg'({ path, depth, fixed = false, registerRingFd = true }) {
+    const ring = new IoUring({ entries: 256, registerRingFd })
+    const fd = fs.openSync(path, 'r')
+    const next = offsets(fileBlocks(path))
+    const arena = Buffer.allocUnsafeSlow(BLOCK * depth)
+    const base = addressOf(arena)
+    if (fixed) {
+      registerBuffers(ring, [arena])
+      registerFiles(ring, [fd])
+    }
+    const sqes = ring.sqes
+    let failed = 0
+    const check = (userData, res) => {
+      if (res !== BLOCK) failed++
+    }
+    const rate = measureSync(() => {
+      for (let i = 0; i < depth; i++) {
+        const at = ring.getSqe()
+        if (fixed) {
+          prepReadFixed(sqes, at, 0, base + i * BLOCK, BLOCK, next(), 0)
+          addFlags(sqes, at, IOSQE_FIXED_FILE)
+        } else {
+          prepRead(sqes, at, fd, base + i * BLOCK, BLOCK, next())
+        }
+        setUserData(sqes, at, i)
+      }
+      ring.submitAndWait(depth)
+      ring.forEachCqe(check)
+    }, depth)
+    if (failed) throw new Error(`${failed} low-level reads failed`)
+    fs.closeSync(fd)
+    await ring.dispose()
+    return rate
+  },
+
+  /** C liburing, plain reads (tooling/bench/c/read.c), compiled on first use; undefined (row skipped) without liburing. */
+  async 'read-liburing'({ path, depth, seconds, mode = 'depth' }) {
+    const binary = liburingReader()
+    if (binary === undefined) return undefined
+    const out = execFileSync(binary, [path, String(depth), String(seconds), mode], { encoding: 'utf8' })
+    return Number(out.trim())
+  },
+}
+
+let reader
+
+/** Compiles c/read.c with `cc -O2 ... -luring` once per process; undefined, with the reason printed, when that cannot work. */
+function liburingReader() {
+  if (reader !== undefined) return reader || undefined
+  const source = fileURLToPath(new URL('../c/read.c', import.meta.url))
+  try {
+    execFileSync('cc', ['-E', '-x', 'c', '-', '-o', '/dev/null'], { input: '#include <liburing.h>\n', stdio: ['pipe', 'ignore', 'ignore'] })
+  } catch {
+    console.log('  (C liburing rows skipped: no C compiler or no <liburing.h>; on Debian/Ubuntu: apt-get install liburing-dev)')
+    reader = ''
+    return undefined
+  }
+  const binary = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'iouring-bench-c-')), 'read')
+  try {
+    execFileSync('cc', ['-O2', '-o', binary, source, '-luring'], { stdio: ['ignore', 'ignore', 'pipe'] })
+  } catch (err) {
+    console.log(`  (C liburing rows skipped: cc -O2 ${source} -luring failed: ${String(err.stderr ?? err.message).trim()})`)
+    reader = ''
+    return undefined
+  }
+  reader = binary
+  return binary
 }

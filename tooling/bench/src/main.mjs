@@ -66,6 +66,14 @@ if (!only || only === 'read') {
         ['fs.promises FileHandle.read', () => cases['read-fs-promises'](args)],
         ['fs.promises FileHandle.read, UV_USE_IO_URING=1', () => inChild('read-fs-promises', URING, args)],
         ['fio --ioengine=io_uring (C)', () => fio(file, depth)],
+        // Registration (issue 4): fixed buffer + fixed file, registered ring fd on/off, C liburing plain reads.
+        ['@iouring ring.readFixed, fixed file + buffer (promise)', () => cases['read-fixed-promise'](args)],
+        ['@iouring low-level READ_FIXED, fixed file + buffer', () => cases['read-lowlevel-reg']({ ...args, fixed: true })],
+        ['@iouring ring.read (promise), ring fd not registered', () => cases['read-promise-ringfd']({ ...args, registerRingFd: false })],
+        ['@iouring low-level, ring fd registered', () => cases['read-lowlevel-reg']({ ...args, registerRingFd: true })],
+        ['@iouring low-level, ring fd not registered', () => cases['read-lowlevel-reg']({ ...args, registerRingFd: false })],
+        ['C liburing plain reads, depth in flight', () => cases['read-liburing']({ ...args, mode: 'depth' })],
+        ['C liburing plain reads, batch = depth', () => cases['read-liburing']({ ...args, mode: 'batch' })],
       ])
     }
   } finally {

@@ -1,0 +1,415 @@
+import * as native from '@iouring/native'
+import {
+  FUTEX2_PRIVATE,
+  FUTEX2_SIZE_U32,
+  FUTEX_BITSET_MATCH_ANY,
+  IORING_ASYNC_CANCEL_ALL,
+  IORING_ASYNC_CANCEL_ANY,
+  IORING_ASYNC_CANCEL_FD,
+  IORING_ASYNC_CANCEL_OP,
+  IORING_OP_ASYNC_CANCEL,
+  IORING_OP_FUTEX_WAIT,
+  IORING_OP_FUTEX_WAITV,
+  IORING_OP_FUTEX_WAKE,
+  IORING_OP_MSG_RING,
+  IORING_OP_POLL_ADD,
+  IORING_OP_POLL_REMOVE,
+  IORING_OP_TIMEOUT,
+  IORING_OP_TIMEOUT_REMOVE,
+  IORING_OP_WAITID,
+  IORING_POLL_ADD_MULTI,
+  IORING_POLL_UPDATE_EVENTS,
+  IORING_TIMEOUT_ABS,
+  IORING_TIMEOUT_BOOTTIME,
+  IORING_TIMEOUT_ETIME_SUCCESS,
+  IORING_TIMEOUT_MULTISHOT,
+  IORING_TIMEOUT_REALTIME,
+  OPCODES,
+  P_ALL,
+  P_PGID,
+  P_PID,
+  P_PIDFD,
+  SIGINFO_SIZE,
+  SQE_LEN,
+  WCONTINUED,
+  WEXITED,
+  WNOWAIT,
+  WSTOPPED,
+  decodeSiginfo,
+  encodeFutexWaitv,
+  encodeTimespec,
+  getUserData,
+  prepCancel64,
+  prepCancelFd,
+  prepCancelOp,
+  prepFutexWait,
+  prepFutexWaitv,
+  prepFutexWake,
+  prepMsgRing,
+  prepPollAdd,
+  prepPollMultishot,
+  prepPollRemove,
+  prepPollUpdate,
+  prepTimeout,
+  prepTimeoutRemove,
+  prepTimeoutUpdate,
+  prepWaitid,
+  type ChildSiginfo,
+} from '@iouring/ops'
+import { RingEngine, durationMs, toTimespec, type Duration, type OpOptions, type StreamOptions } from './engine.js'
+import { invalidArgType, invalidArgValue, outOfRange } from './errors.js'
+import type { CompletionStream } from './stream.js'
+import { validateFd, validateUint32 } from './validate.js'
+
+const ETIME = -62
+
+export interface PollStreamOptions extends StreamOptions {
+  /**
+   * Level-triggered: report readiness on every pull while the condition
+   * holds, instead of once per new event (the kernel's multishot poll is
+   * edge-triggered, and Linux 6.18 refuses IORING_POLL_ADD_LEVEL).
+   */
+  level?: boolean
+}
+
+export type TimeoutClock = 'monotonic' | 'boottime' | 'realtime'
+
+export interface TimeoutOptions extends Omit<OpOptions, 'timeout'> {
+  /** Also complete once this many other completions have been posted. */
+  count?: number
+  /** The duration is an absolute time on `clock`. */
+  absolute?: boolean
+  clock?: TimeoutClock
+  /** IORING_TIMEOUT_ETIME_SUCCESS: an expiry does not break a link chain. */
+  etimeSuccess?: boolean
+}
+
+export interface CancelOptions extends Omit<OpOptions, 'timeout'> {
+  /** Cancel every match, not just the first (IORING_ASYNC_CANCEL_ALL). */
+  all?: boolean
+  /** Match requests on this fd instead of a target (IORING_ASYNC_CANCEL_FD). */
+  fd?: number
+  /** Match requests of this opcode, by name ('READ') or value (IORING_ASYNC_CANCEL_OP). */
+  op?: string | number
+  /** Match any request (IORING_ASYNC_CANCEL_ANY). */
+  any?: boolean
+}
+
+export interface MsgRingOptions extends Omit<OpOptions, 'timeout'> {
+  /** Delivered with the message (the CQE's user_data on the target), an integer below 2^50. */
+  data?: number
+}
+
+/** A 32-bit futex word: an element of an Int32Array or Uint32Array, normally over a SharedArrayBuffer. */
+export interface FutexWord {
+  view: Int32Array | Uint32Array
+  index: number
+}
+
+export interface WaitidOptions {
+  exited?: boolean
+  stopped?: boolean
+  continued?: boolean
+  /** Leave the child waitable (WNOWAIT). */
+  nowait?: boolean
+}
+
+/** A target of pollUpdate/pollRemove/timeoutUpdate/timeoutRemove/cancel: a stream, a promise from this ring, or a user_data. */
+export type RequestTarget = CompletionStream<unknown> | Promise<number> | number
+
+const IDTYPES = { all: P_ALL, pid: P_PID, pgid: P_PGID, pidfd: P_PIDFD } as const
+
+/**
+ * Polling, timeouts, cancellation, ring messages, futexes and waitid: the
+ * operations an event-driven program is built from. IoUring extends this.
+ */
+export class EventRing extends RingEngine {
+  // user_data of the poll and timeout promises, so they can be updated and
+  // removed; only these operations pay for the entry.
+  readonly #requests = new WeakMap<Promise<number>, number>()
+
+  // ------------------------------------------------------------ polling
+
+  /**
+   * IORING_OP_POLL_ADD: resolves to the events that are ready (POLLIN, ...),
+   * at once if they already are (a one-shot poll is level-triggered).
+   */
+  pollAdd(fd: number, events: number, options?: OpOptions): Promise<number> {
+    const target = validateFd(fd)
+    validateUint32(events, 'events')
+    this.require(IORING_OP_POLL_ADD)
+    const at = this.nextSqe()
+    prepPollAdd(this.sqes, at, target, events)
+    return this.#remember(at, this.start(at, 'poll', undefined, options))
+  }
+
+  /**
+   * Multishot IORING_OP_POLL_ADD: yields the ready events each time the fd
+   * becomes ready (edge-triggered). With `{ level: true }`, each pull arms a
+   * one-shot poll instead, so readiness is reported for as long as it holds
+   * and nothing is in flight between pulls.
+   */
+  pollMultishot(fd: number, events: number, options: PollStreamOptions & { level: true }): AsyncGenerator<number, void, undefined>
+  pollMultishot(fd: number, events: number, options?: PollStreamOptions): CompletionStream<number>
+  pollMultishot(fd: number, events: number, options?: PollStreamOptions): CompletionStream<number> | AsyncGenerator<number, void, undefined> {
+    const target = validateFd(fd)
+    validateUint32(events, 'events')
+    this.require(IORING_OP_POLL_ADD)
+    if (options?.level === true) return this.#pollLevel(target, events, options.signal)
+    const at = this.nextSqe()
+    prepPollMultishot(this.sqes, at, target, events)
+    return this.startMultishot(at, 'poll', undefined, options, identity)
+  }
+
+  async *#pollLevel(fd: number, events: number, signal: AbortSignal | undefined): AsyncGenerator<number, void, undefined> {
+    for (;;) yield await this.pollAdd(fd, events, signal === undefined ? undefined : { signal })
+  }
+
+  /** Changes the events a pending poll (promise or stream) waits for. Resolves to 0. */
+  pollUpdate(target: RequestTarget, events: number, options?: OpOptions): Promise<number> {
+    const userData = this.#userDataOf(target)
+    validateUint32(events, 'events')
+    this.require(IORING_OP_POLL_REMOVE)
+    const multishot = typeof target === 'object' && !(target instanceof Promise)
+    const at = this.nextSqe()
+    prepPollUpdate(this.sqes, at, userData, 0, events, IORING_POLL_UPDATE_EVENTS | (multishot ? IORING_POLL_ADD_MULTI : 0))
+    return this.start(at, 'poll_update', undefined, options)
+  }
+
+  /** Removes a pending poll; it rejects (or its stream ends) with ECANCELED. Resolves to 0. */
+  pollRemove(target: RequestTarget, options?: OpOptions): Promise<number> {
+    const userData = this.#userDataOf(target)
+    this.require(IORING_OP_POLL_REMOVE)
+    const at = this.nextSqe()
+    prepPollRemove(this.sqes, at, userData)
+    return this.start(at, 'poll_remove', undefined, options)
+  }
+
+  // ------------------------------------------------------------ timeouts
+
+  /**
+   * IORING_OP_TIMEOUT: resolves to 0 when the time passes (or `count`
+   * completions were posted first); rejects with ECANCELED when removed.
+   */
+  timeout(duration: Duration, options?: TimeoutOptions): Promise<number> {
+    durationMs(duration, 'duration')
+    const count = options?.count === undefined ? 0 : validateUint32(options.count, 'options.count')
+    const flags = timeoutFlags(options)
+    this.require(IORING_OP_TIMEOUT)
+    const timespec = encodeTimespec(toTimespec(duration))
+    const at = this.nextSqe()
+    prepTimeout(this.sqes, at, native.addressOf(timespec), count, flags)
+    return this.#remember(at, this.startWith(at, 'timeout', timespec, options, { okResult: ETIME }))
+  }
+
+  /**
+   * A multishot timeout (Linux 6.4): yields 1, 2, 3, ... each time `duration`
+   * passes, `count` times (0: until stopped).
+   */
+  timeoutMultishot(duration: Duration, options?: StreamOptions & { count?: number }): CompletionStream<number> {
+    durationMs(duration, 'duration')
+    const count = options?.count === undefined ? 0 : validateUint32(options.count, 'options.count')
+    this.require(IORING_OP_TIMEOUT)
+    const timespec = encodeTimespec(toTimespec(duration))
+    const at = this.nextSqe()
+    prepTimeout(this.sqes, at, native.addressOf(timespec), count, IORING_TIMEOUT_MULTISHOT)
+    let expiries = 0
+    return this.startMultishot(at, 'timeout', timespec, options, () => ++expiries, ETIME)
+  }
+
+  /** Gives a pending timeout a new duration. Resolves to 0. */
+  timeoutUpdate(target: RequestTarget, duration: Duration, options?: Pick<TimeoutOptions, 'absolute' | 'clock' | 'signal'>): Promise<number> {
+    const userData = this.#userDataOf(target)
+    durationMs(duration, 'duration')
+    const flags = timeoutFlags(options)
+    this.require(IORING_OP_TIMEOUT_REMOVE)
+    const timespec = encodeTimespec(toTimespec(duration))
+    const at = this.nextSqe()
+    prepTimeoutUpdate(this.sqes, at, native.addressOf(timespec), userData, flags)
+    return this.start(at, 'timeout_update', timespec, options)
+  }
+
+  /** Removes a pending timeout; it rejects with ECANCELED. Resolves to 0. */
+  timeoutRemove(target: RequestTarget, options?: OpOptions): Promise<number> {
+    const userData = this.#userDataOf(target)
+    this.require(IORING_OP_TIMEOUT_REMOVE)
+    const at = this.nextSqe()
+    prepTimeoutRemove(this.sqes, at, userData, 0)
+    return this.start(at, 'timeout_remove', undefined, options)
+  }
+
+  /** Resolves after `ms` milliseconds, through an io_uring timeout. */
+  async sleep(ms: number, options?: { signal?: AbortSignal }): Promise<void> {
+    await this.timeout(ms, options)
+  }
+
+  // ------------------------------------------------------------ cancellation
+
+  /**
+   * IORING_OP_ASYNC_CANCEL: cancels `target` (a stream, a poll/timeout promise
+   * or a user_data), or what `{ fd }`, `{ op }` or `{ any }` match. Resolves to
+   * how many requests were cancelled; rejects with ENOENT when none matched.
+   */
+  cancel(target?: RequestTarget, options?: CancelOptions): Promise<number> {
+    let flags = options?.all === true ? IORING_ASYNC_CANCEL_ALL : 0
+    this.require(IORING_OP_ASYNC_CANCEL)
+    if (options?.any === true) {
+      const at = this.nextSqe()
+      prepCancel64(this.sqes, at, 0, flags | IORING_ASYNC_CANCEL_ANY)
+      return this.#cancelled(at, options)
+    }
+    if (options?.fd !== undefined) {
+      const fd = validateFd(options.fd, 'options.fd')
+      if (options.op !== undefined) flags |= IORING_ASYNC_CANCEL_OP
+      const at = this.nextSqe()
+      prepCancelFd(this.sqes, at, fd, flags | IORING_ASYNC_CANCEL_FD)
+      if (options.op !== undefined) this.sqes.setUint32(at + SQE_LEN, opcodeOf(options.op), true)
+      return this.#cancelled(at, options)
+    }
+    if (options?.op !== undefined) {
+      const at = this.nextSqe()
+      prepCancelOp(this.sqes, at, opcodeOf(options.op), flags)
+      return this.#cancelled(at, options)
+    }
+    const userData = this.#userDataOf(target)
+    const at = this.nextSqe()
+    prepCancel64(this.sqes, at, userData, flags)
+    return this.#cancelled(at, options)
+  }
+
+  #cancelled(at: number, options: CancelOptions | undefined): Promise<number> {
+    // With ALL/ANY the result is the count; a single match reports 0.
+    const all = options?.all === true || options?.any === true
+    return this.start(at, 'cancel', undefined, options).then((n) => (all ? n : 1))
+  }
+
+  // ------------------------------------------------------------ ring messages
+
+  /**
+   * IORING_OP_MSG_RING: posts a CQE carrying `value` (an int32) and
+   * `options.data` on another ring, this process's (an IoUring, or a ring fd
+   * passed from another thread), where it reaches `onMessage` or `messages()`.
+   */
+  msgRing(target: RingEngine | number, value: number, options?: MsgRingOptions): Promise<number> {
+    const fd = target instanceof RingEngine ? target.params.fd : validateFd(target, 'target')
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 31) {
+      throw outOfRange('value', 'an int32', value)
+    }
+    const userData = this.messageUserData(options?.data ?? 0)
+    this.require(IORING_OP_MSG_RING)
+    const at = this.nextSqe()
+    prepMsgRing(this.sqes, at, fd, value >>> 0, userData, 0)
+    return this.start(at, 'msg_ring', undefined, options)
+  }
+
+  // ------------------------------------------------------------ futexes and child processes
+
+  /**
+   * IORING_OP_FUTEX_WAIT on `view[index]`: waits while it holds `expected`;
+   * resolves to 0 when woken. Rejects with EAGAIN if the value differs already.
+   */
+  futexWait(view: Int32Array | Uint32Array, index: number, expected: number, options?: OpOptions & { mask?: number }): Promise<number> {
+    const addr = futexAddress(view, index)
+    const mask = options?.mask === undefined ? FUTEX_BITSET_MATCH_ANY : validateUint32(options.mask, 'options.mask')
+    this.require(IORING_OP_FUTEX_WAIT)
+    const at = this.nextSqe()
+    prepFutexWait(this.sqes, at, addr, expected >>> 0, mask, FUTEX2_SIZE_U32 | FUTEX2_PRIVATE, 0)
+    return this.start(at, 'futex_wait', view, options)
+  }
+
+  /** IORING_OP_FUTEX_WAKE: wakes up to `count` waiters on `view[index]`; resolves to how many woke. */
+  futexWake(view: Int32Array | Uint32Array, index: number, count = 1, options?: OpOptions & { mask?: number }): Promise<number> {
+    const addr = futexAddress(view, index)
+    validateUint32(count, 'count')
+    const mask = options?.mask === undefined ? FUTEX_BITSET_MATCH_ANY : validateUint32(options.mask, 'options.mask')
+    this.require(IORING_OP_FUTEX_WAKE)
+    const at = this.nextSqe()
+    prepFutexWake(this.sqes, at, addr, count, mask, FUTEX2_SIZE_U32 | FUTEX2_PRIVATE, 0)
+    return this.start(at, 'futex_wake', view, options)
+  }
+
+  /** IORING_OP_FUTEX_WAITV: waits on several words; resolves to the index of the one that woke it. */
+  futexWaitv(words: readonly (FutexWord & { expected: number })[], options?: OpOptions): Promise<number> {
+    if (!Array.isArray(words) || words.length === 0 || words.length > 128) {
+      throw invalidArgValue('words', 'must be an array of 1 to 128 { view, index, expected }')
+    }
+    const list = words.map((word, i) => {
+      if (word === null || typeof word !== 'object') throw invalidArgType(`words[${i}]`, 'of type object', word)
+      return { val: word.expected >>> 0, uaddr: futexAddress(word.view, word.index), flags: FUTEX2_SIZE_U32 | FUTEX2_PRIVATE }
+    })
+    this.require(IORING_OP_FUTEX_WAITV)
+    const waitv = encodeFutexWaitv(list)
+    const at = this.nextSqe()
+    prepFutexWaitv(this.sqes, at, native.addressOf(waitv), list.length, 0)
+    return this.start(at, 'futex_waitv', [waitv, words.map((word) => word.view)], options)
+  }
+
+  /**
+   * IORING_OP_WAITID: waits for a child process to change state, as
+   * waitid(2). Resolves to its siginfo: `{ pid, uid, code, status, ... }`.
+   */
+  async waitid(idtype: keyof typeof IDTYPES, id: number, which: WaitidOptions = { exited: true }, options?: OpOptions): Promise<ChildSiginfo> {
+    const type = IDTYPES[idtype]
+    if (type === undefined) throw invalidArgValue('idtype', "must be 'pid', 'pgid', 'pidfd' or 'all'")
+    validateUint32(id, 'id')
+    const flags = (which.exited ? WEXITED : 0) | (which.stopped ? WSTOPPED : 0) | (which.continued ? WCONTINUED : 0) | (which.nowait ? WNOWAIT : 0)
+    if (flags === 0) throw invalidArgValue('which', 'must ask for at least one of exited, stopped, continued')
+    this.require(IORING_OP_WAITID)
+    const siginfo = new DataView(new ArrayBuffer(SIGINFO_SIZE))
+    const at = this.nextSqe()
+    prepWaitid(this.sqes, at, type, id, native.addressOf(siginfo), flags, 0)
+    await this.start(at, 'waitid', siginfo, options)
+    return decodeSiginfo(siginfo, 0)
+  }
+
+  // ------------------------------------------------------------ internals
+
+  #remember(at: number, promise: Promise<number>): Promise<number> {
+    this.#requests.set(promise, getUserData(this.sqes, at))
+    return promise
+  }
+
+  #userDataOf(target: unknown): number {
+    if (target instanceof Promise) {
+      const userData = this.#requests.get(target)
+      if (userData === undefined) throw invalidArgValue('target', 'is not a pending poll or timeout of this ring')
+      return userData
+    }
+    return this.targetUserData(target)
+  }
+}
+
+function identity(res: number): number {
+  return res
+}
+
+function timeoutFlags(options: Pick<TimeoutOptions, 'absolute' | 'clock' | 'etimeSuccess'> | undefined): number {
+  let flags = options?.absolute === true ? IORING_TIMEOUT_ABS : 0
+  if (options?.etimeSuccess === true) flags |= IORING_TIMEOUT_ETIME_SUCCESS
+  switch (options?.clock) {
+    case undefined:
+    case 'monotonic':
+      return flags
+    case 'boottime':
+      return flags | IORING_TIMEOUT_BOOTTIME
+    case 'realtime':
+      return flags | IORING_TIMEOUT_REALTIME
+    default:
+      throw invalidArgValue('options.clock', "must be 'monotonic', 'boottime' or 'realtime'")
+  }
+}
+
+function opcodeOf(op: string | number): number {
+  if (typeof op === 'number') return validateUint32(op, 'options.op')
+  const entry = OPCODES.find((o) => o.name === op)
+  if (entry === undefined) throw invalidArgValue('options.op', `names no IORING_OP_*: ${String(op)}`)
+  return entry.value
+}
+
+function futexAddress(view: unknown, index: unknown): number {
+  if (!(view instanceof Int32Array) && !(view instanceof Uint32Array)) throw invalidArgType('view', 'an Int32Array or Uint32Array', view)
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= view.length) {
+    throw outOfRange('index', `an integer >= 0 and < ${view.length}`, index)
+  }
+  return native.addressOf(view) + index * 4
+}

@@ -1,0 +1,396 @@
+import { spawn } from 'node:child_process'
+import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { IoUring } from '@iouring/core'
+import { CLD_EXITED, POLLIN, POLLOUT } from '@iouring/ops'
+import { emptyPipe, tempDir } from './helpers.js'
+
+const coreEntry = createRequire(import.meta.url).resolve('@iouring/core')
+const settle = () => new Promise((resolve) => setTimeout(resolve, 30))
+
+let dir: string
+let cleanup: () => void
+let ring: IoUring
+let pipe: number
+
+beforeEach(() => {
+  ;({ dir, cleanup } = tempDir())
+  ring = new IoUring({ entries: 32 })
+  pipe = emptyPipe(dir)
+})
+afterEach(async () => {
+  await ring.dispose()
+  closeSync(pipe)
+  cleanup()
+})
+
+describe('polling', () => {
+  it('pollAdd on an empty pipe resolves with POLLIN once a byte is written', async () => {
+    let done = false
+    const polled = ring.pollAdd(pipe, POLLIN).then((revents) => ((done = true), revents))
+    await settle()
+    expect(done).toBe(false)
+    writeSync(pipe, 'x')
+    expect((await polled) & POLLIN).toBe(POLLIN)
+    expect(await ring.pollAdd(pipe, POLLOUT)).toBe(POLLOUT)
+  })
+
+  it('pollMultishot yields each readiness and stops cleanly on break: no CQE afterwards', async () => {
+    const stream = ring.pollMultishot(pipe, POLLIN)
+    const seen: number[] = []
+    setTimeout(() => writeSync(pipe, 'a'), 10)
+    for await (const revents of stream) {
+      seen.push(revents)
+      readFileSyncFrom(pipe, 1)
+      if (seen.length === 3) break
+      setTimeout(() => writeSync(pipe, 'b'), 10)
+    }
+    expect(seen).toEqual([POLLIN, POLLIN, POLLIN])
+    await settle()
+    expect(ring.pending).toBe(0)
+    const after = ring.stats.completions
+    writeSync(pipe, 'c')
+    await settle()
+    expect(ring.stats.completions).toBe(after)
+    expect(stream.stopped).toBe(true)
+  })
+
+  it('level-triggered mode keeps reporting data left unread, one poll per pull', async () => {
+    writeSync(pipe, 'unread')
+    const before = ring.stats.submitted
+    let count = 0
+    for await (const revents of ring.pollMultishot(pipe, POLLIN, { level: true })) {
+      expect(revents & POLLIN).toBe(POLLIN)
+      if (++count === 5) break
+    }
+    expect(count).toBe(5)
+    expect(ring.stats.submitted - before).toBe(5)
+    expect(ring.pending).toBe(0)
+    // Edge-triggered (the default) reports data already there once, then waits for more.
+    const edge = ring.pollMultishot(pipe, POLLIN)
+    expect(await edge.next()).toEqual({ value: POLLIN, done: false })
+    let more = false
+    const next = edge.next().then(() => (more = true))
+    await settle()
+    expect(more).toBe(false)
+    writeSync(pipe, '!')
+    await next
+    await edge.return()
+  })
+
+  it('pollUpdate changes the events; pollRemove cancels with ECANCELED', async () => {
+    const polled = ring.pollAdd(pipe, POLLIN)
+    expect(await ring.pollUpdate(polled, POLLOUT)).toBe(0)
+    expect(await polled).toBe(POLLOUT)
+    const waiting = ring.pollAdd(pipe, POLLIN)
+    expect(await ring.pollRemove(waiting)).toBe(0)
+    await expect(waiting).rejects.toMatchObject({ code: 'ECANCELED', syscall: 'poll' })
+    expect(() => ring.pollRemove(Promise.resolve(1))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }))
+  })
+})
+
+describe('timeouts', () => {
+  it('a 50 ms timeout fires after at least 50 ms and resolves to 0', async () => {
+    const started = performance.now()
+    expect(await ring.timeout(50)).toBe(0)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(49.5)
+    expect(await ring.timeout({ sec: 0, nsec: 1_000_000 })).toBe(0)
+  })
+
+  it('a removed timeout rejects with ECANCELED; an updated one fires at its new time', async () => {
+    const long = ring.timeout(60_000)
+    expect(await ring.timeoutRemove(long)).toBe(0)
+    await expect(long).rejects.toMatchObject({ code: 'ECANCELED', syscall: 'timeout' })
+    const started = performance.now()
+    const moved = ring.timeout(60_000)
+    expect(await ring.timeoutUpdate(moved, 20)).toBe(0)
+    expect(await moved).toBe(0)
+    expect(performance.now() - started).toBeLessThan(60_000)
+  })
+
+  it('count: a timeout completes once that many other completions were posted', async () => {
+    const counted = ring.timeout(60_000, { count: 2 })
+    await ring.nop()
+    await ring.nop()
+    expect(await counted).toBe(0)
+  })
+
+  it('absolute timeouts on the realtime and boottime clocks', async () => {
+    const now = Date.now() + 20
+    expect(await ring.timeout({ sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 }, { absolute: true, clock: 'realtime' })).toBe(0)
+    expect(await ring.timeout(5, { clock: 'boottime' })).toBe(0)
+    expect(() => ring.timeout(5, { clock: 'tai' as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }))
+    expect(() => ring.timeout(-1)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }))
+  })
+
+  it('timeoutMultishot yields 1, 2, 3 and ends after count expiries', async () => {
+    const seen: number[] = []
+    for await (const n of ring.timeoutMultishot(5, { count: 3 })) seen.push(n)
+    expect(seen).toEqual([1, 2, 3])
+    expect(ring.pending).toBe(0)
+  })
+
+  it('sleep() waits through the ring', async () => {
+    const started = performance.now()
+    await ring.sleep(20)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(19.5)
+  })
+
+  it('a linked timeout cancels a stuck read, which rejects with ETIMEDOUT', async () => {
+    const started = performance.now()
+    const err = await ring.read(pipe, Buffer.alloc(4), -1, { timeout: 30 }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'ETIMEDOUT', errno: -110, syscall: 'read' })
+    expect(performance.now() - started).toBeGreaterThanOrEqual(29.5)
+    // A read that completes in time is unaffected by its timeout.
+    writeSync(pipe, 'fast')
+    const buf = Buffer.alloc(4)
+    expect(await ring.read(pipe, buf, -1, { timeout: 5_000 })).toBe(4)
+    expect(buf.toString()).toBe('fast')
+  })
+
+  it('submitAndWait waits no longer than timeoutMs', () => {
+    const started = performance.now()
+    expect(ring.submitAndWait(1, { timeoutMs: 20 })).toBe(0)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(19.5)
+  })
+})
+
+describe('cancellation', () => {
+  it('an abort cancels a read pending on an empty pipe with an AbortError carrying the reason', async () => {
+    const controller = new AbortController()
+    const pending = ring.read(pipe, Buffer.alloc(8), -1, { signal: controller.signal })
+    await settle()
+    const reason = new Error('user gave up')
+    controller.abort(reason)
+    const err = await pending.catch((e: unknown) => e)
+    expect(err).toMatchObject({ name: 'AbortError', code: 'ABORT_ERR', cause: reason })
+    expect(ring.pending).toBe(0)
+    // The pipe's data was not consumed by the cancelled read.
+    writeSync(pipe, 'kept')
+    const buf = Buffer.alloc(4)
+    expect(await ring.read(pipe, buf)).toBe(4)
+    expect(buf.toString()).toBe('kept')
+  })
+
+  it('an already-aborted signal rejects without submitting anything', async () => {
+    const before = ring.stats.submitted
+    const err = await ring.nop({ signal: AbortSignal.abort('no') }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ name: 'AbortError', cause: 'no' })
+    ring.submit()
+    expect(ring.stats.submitted).toBe(before)
+    expect(() => ring.nop({ signal: {} as AbortSignal })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
+  })
+
+  it('an abort stops a multishot stream with an AbortError', async () => {
+    const controller = new AbortController()
+    const stream = ring.timeoutMultishot(5, { signal: controller.signal })
+    let n = 0
+    const err = await (async () => {
+      for await (const _ of stream) if (++n === 2) controller.abort('enough')
+    })().catch((e: unknown) => e)
+    expect(err).toMatchObject({ name: 'AbortError', cause: 'enough' })
+    await settle()
+    expect(ring.pending).toBe(0)
+  })
+
+  it('cancel() by stream, by fd (all), and any', async () => {
+    // Cancelled from outside, a stream throws ECANCELED, as a promise rejects.
+    const stream = ring.pollMultishot(pipe, POLLIN)
+    expect(await ring.cancel(stream)).toBe(1)
+    await expect(stream.next()).rejects.toMatchObject({ code: 'ECANCELED', syscall: 'poll' })
+
+    const reads = [ring.read(pipe, Buffer.alloc(1)), ring.read(pipe, Buffer.alloc(1))]
+    await settle()
+    expect(await ring.cancel(undefined, { fd: pipe, all: true })).toBe(2)
+    for (const r of reads) await expect(r).rejects.toMatchObject({ code: 'ECANCELED' })
+
+    const other = ring.read(pipe, Buffer.alloc(1))
+    await settle()
+    expect(await ring.cancel(undefined, { any: true, all: true })).toBeGreaterThanOrEqual(1)
+    await expect(other).rejects.toMatchObject({ code: 'ECANCELED' })
+    await expect(ring.cancel(123456)).rejects.toMatchObject({ code: 'ENOENT', syscall: 'cancel' })
+  })
+
+  it('a slow consumer overflows the stream bound: the request is cancelled, queued values come first', async () => {
+    const stream = ring.timeoutMultishot(1, { highWaterMark: 3 })
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    const got: number[] = []
+    const err = await (async () => {
+      for await (const n of stream) got.push(n)
+    })().catch((e: unknown) => e)
+    expect(got).toEqual([1, 2, 3])
+    expect(err).toMatchObject({ code: 'ERR_IOURING_STREAM_OVERFLOW' })
+    await settle()
+    expect(ring.pending).toBe(0)
+  })
+})
+
+describe('chains', () => {
+  it('a linked write then fsync run in order; each step reports its result', async () => {
+    const fd = openSync(join(dir, 'chain'), 'w+')
+    const data = Buffer.from('linked!')
+    const results = await ring.chain((r) => [r.write(fd, data, 0), r.fsync(fd), r.read(fd, Buffer.alloc(7), 0)])
+    expect(results).toEqual([
+      { status: 'fulfilled', value: 7 },
+      { status: 'fulfilled', value: 0 },
+      { status: 'fulfilled', value: 7 },
+    ])
+    expect(readFileSync(join(dir, 'chain'), 'latin1')).toBe('linked!')
+    closeSync(fd)
+  })
+
+  it('a chain whose first step fails cancels the rest with ECANCELED; a hard chain goes on', async () => {
+    const bad = openSync(join(dir, 'bad'), 'w')
+    closeSync(bad)
+    const soft = await ring.chain((r) => [r.read(bad, Buffer.alloc(1), 0), r.nop(), r.nop()])
+    expect(soft.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected'])
+    expect((soft[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'EBADF' })
+    expect((soft[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'ECANCELED' })
+    expect((soft[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'ECANCELED' })
+    const hard = await ring.chain((r) => [r.read(bad, Buffer.alloc(1), 0), r.nop()], { hard: true })
+    expect(hard.map((s) => s.status)).toEqual(['rejected', 'fulfilled'])
+  })
+
+  it('skipSuccess steps post no CQE and still resolve when the chain ends', async () => {
+    const fd = openSync(join(dir, 'skip'), 'w+')
+    const before = ring.stats.completions
+    const results = await ring.chain((r) => [r.write(fd, Buffer.from('ab'), 0, { skipSuccess: true }), r.nop()])
+    expect(results).toEqual([
+      { status: 'fulfilled', value: 0 },
+      { status: 'fulfilled', value: 0 },
+    ])
+    expect(ring.stats.completions - before).toBe(1)
+    expect(readFileSync(join(dir, 'skip'), 'latin1')).toBe('ab')
+    expect(() => ring.nop({ skipSuccess: true })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }))
+    closeSync(fd)
+  })
+
+  it('a step with a linked timeout inside a chain; drain and async are accepted on any operation', async () => {
+    writeSync(pipe, 'z')
+    const results = await ring.chain((r) => [r.read(pipe, Buffer.alloc(1), -1, { timeout: 1000 }), r.nop({ drain: true })])
+    expect(results).toEqual([
+      { status: 'fulfilled', value: 1 },
+      { status: 'fulfilled', value: 0 },
+    ])
+    expect(await ring.nop({ async: true })).toBe(0)
+    expect(await ring.nop({ drain: true })).toBe(0)
+  })
+
+  it('a chain longer than the SQ is refused and nothing of it is submitted', async () => {
+    const small = new IoUring({ entries: 4 })
+    const before = small.stats.submitted
+    expect(() => small.chain((r) => Array.from({ length: 5 }, () => r.nop()))).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }))
+    expect(small.pending).toBe(0)
+    expect(await small.nop()).toBe(0)
+    expect(small.stats.submitted - before).toBe(1)
+    await small.dispose()
+  })
+})
+
+describe('ring messages', () => {
+  it('msgRing posts value and data to another ring: onMessage, then messages()', async () => {
+    const other = new IoUring({ entries: 4 })
+    const got: [number, number][] = []
+    other.onMessage = (value, data) => got.push([value, data])
+    expect(await ring.msgRing(other, 42, { data: 2 ** 40 + 7 })).toBe(0)
+    await settle()
+    expect(got).toEqual([[42, 2 ** 40 + 7]])
+    other.onMessage = undefined
+    const iterator = other.messages()
+    await ring.msgRing(other, -5, { data: 1 })
+    expect(await iterator.next()).toEqual({ value: { value: -5, data: 1 }, done: false })
+    await other.dispose()
+    expect(await iterator.next()).toEqual({ value: undefined, done: true })
+  })
+
+  it('rings in two worker threads exchange messages', async () => {
+    const source = `
+      const { parentPort, workerData } = require('node:worker_threads')
+      const { IoUring } = require(workerData.core)
+      const ring = new IoUring({ entries: 4 })
+      parentPort.once('message', async (peerFd) => {
+        const it = ring.messages()
+        const { value: message } = await it.next()
+        await ring.msgRing(peerFd, message.value * 2, { data: 99 })
+        await it.return()
+        await ring.dispose()
+      })
+      parentPort.postMessage(ring.params.fd)
+    `
+    const a = new Worker(source, { eval: true, workerData: { core: coreEntry } })
+    const b = new Worker(`
+      const { parentPort, workerData } = require('node:worker_threads')
+      const { IoUring } = require(workerData.core)
+      const ring = new IoUring({ entries: 4 })
+      parentPort.once('message', async (peerFd) => {
+        const it = ring.messages()
+        await ring.msgRing(peerFd, 21, { data: 1 })
+        const { value } = await it.next()
+        parentPort.postMessage(value)
+        await it.return()
+        await ring.dispose()
+      })
+      parentPort.postMessage(ring.params.fd)
+    `, { eval: true, workerData: { core: coreEntry } })
+    const [fdA, fdB] = await Promise.all([new Promise((r) => a.once('message', r)), new Promise((r) => b.once('message', r))])
+    a.postMessage(fdB)
+    b.postMessage(fdA)
+    const reply = await new Promise((r) => b.once('message', r))
+    expect(reply).toEqual({ value: 42, data: 99 })
+    expect(await Promise.all([new Promise((r) => a.once('exit', r)), new Promise((r) => b.once('exit', r))])).toEqual([0, 0])
+  })
+})
+
+describe('futexes and child processes', () => {
+  it('a futex wake on the main thread releases a futexWait in a worker thread', async () => {
+    const shared = new Int32Array(new SharedArrayBuffer(8))
+    const worker = new Worker(`
+      const { parentPort, workerData } = require('node:worker_threads')
+      const { IoUring } = require(workerData.core)
+      const ring = new IoUring({ entries: 4 })
+      const word = workerData.shared
+      const waiting = ring.futexWait(word, 1, 0)
+      parentPort.postMessage('waiting')
+      waiting.then(async (r) => { parentPort.postMessage({ woke: r, value: Atomics.load(word, 1) }); await ring.dispose() })
+    `, { eval: true, workerData: { core: coreEntry, shared } })
+    expect(await new Promise((r) => worker.once('message', r))).toBe('waiting')
+    await settle()
+    Atomics.store(shared, 1, 7)
+    let woken = 0
+    for (let i = 0; i < 50 && woken === 0; i++) {
+      woken = await ring.futexWake(shared, 1, 1)
+      if (woken === 0) await settle()
+    }
+    expect(woken).toBe(1)
+    expect(await new Promise((r) => worker.once('message', r))).toEqual({ woke: 0, value: 7 })
+  })
+
+  it('futexWait rejects with EAGAIN when the word already differs; futexWaitv reports which word woke it', async () => {
+    const shared = new Int32Array(new SharedArrayBuffer(16))
+    shared[0] = 5
+    await expect(ring.futexWait(shared, 0, 4)).rejects.toMatchObject({ code: 'EAGAIN', syscall: 'futex_wait' })
+    const waitv = ring.futexWaitv([
+      { view: shared, index: 2, expected: 0 },
+      { view: shared, index: 3, expected: 0 },
+    ])
+    await settle()
+    expect(await ring.futexWake(shared, 3)).toBe(1)
+    expect(await waitv).toBe(1)
+  })
+
+  it('waitid reports a child that exited, without reaping it from Node', async () => {
+    const child = spawn('sh', ['-c', 'sleep 0.05; exit 3'])
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    const info = await ring.waitid('pid', child.pid!, { exited: true, nowait: true })
+    expect(info).toMatchObject({ pid: child.pid, code: CLD_EXITED, status: 3, signo: 17 })
+    expect(await exited).toBe(3)
+  })
+})
+
+function readFileSyncFrom(fd: number, n: number): void {
+  const buf = Buffer.alloc(n)
+  readSync(fd, buf)
+}

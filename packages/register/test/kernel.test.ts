@@ -1,0 +1,119 @@
+import { release } from 'node:os'
+import { describe, expect, it } from 'vitest'
+import {
+  IORING_FEAT_NODROP,
+  IORING_FEAT_SINGLE_MMAP,
+  IORING_REGISTER_BUFFERS,
+  IORING_REGISTER_CLONE_BUFFERS,
+  IORING_REGISTER_PROBE,
+  OPCODES,
+  REGISTER_OPS,
+} from '@iouring/ops'
+import {
+  decodeFeatures,
+  encodeFeatures,
+  kernelAtLeast,
+  kernelVersion,
+  parseKernelVersion,
+  probe,
+  registerError,
+  requires,
+} from '@iouring/register'
+import { MiniRing } from './helpers.js'
+
+describe('kernel versions', () => {
+  it('kernelVersion() parses os.release()', () => {
+    const version = kernelVersion()
+    const [major, minor] = release().split('.').map((part) => parseInt(part, 10))
+    expect(version.major).toBe(major)
+    expect(version.minor).toBe(minor)
+    expect(version.release).toBe(release())
+    expect(kernelVersion()).toBe(version)
+    expect(Object.isFrozen(version)).toBe(true)
+  })
+
+  it('parses distribution release strings and compares versions', () => {
+    expect(parseKernelVersion('5.15.0-91-generic')).toMatchObject({ major: 5, minor: 15, patch: 0 })
+    expect(parseKernelVersion('6.18.44-fc-v782')).toMatchObject({ major: 6, minor: 18, patch: 44 })
+    expect(parseKernelVersion('6.1')).toMatchObject({ major: 6, minor: 1, patch: 0 })
+    expect(() => parseKernelVersion('linux')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }))
+    const old = parseKernelVersion('5.10.200')
+    expect(kernelAtLeast('5.10', old)).toBe(true)
+    expect(kernelAtLeast('5.11', old)).toBe(false)
+    expect(kernelAtLeast('4.19', old)).toBe(true)
+    expect(kernelAtLeast('5.10.201', old)).toBe(false)
+    expect(kernelAtLeast('5.1')).toBe(true)
+  })
+
+  it('requires() gives the kernel that added an opcode or register opcode', () => {
+    expect(requires('READ_FIXED')).toBe('5.1')
+    expect(requires('IORING_OP_READ')).toBe('5.6')
+    expect(requires('READV_FIXED')).toBe('6.15')
+    expect(requires('REGISTER_BUFFERS2')).toBe('5.13')
+    expect(requires('IORING_REGISTER_CLONE_BUFFERS')).toBe('6.12')
+    expect(requires('REGISTER_RESIZE_RINGS')).toBe('6.13')
+    for (const op of [...OPCODES, ...REGISTER_OPS]) expect(requires(op.name)).toBe(op.since)
+    expect(() => requires('NOT_AN_OP')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }))
+    expect(() => requires(3 as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
+  })
+})
+
+describe('register errors', () => {
+  it('EINVAL on a kernel older than the register opcode is ERR_IOURING_UNSUPPORTED_OP naming the version', () => {
+    const err = registerError(-22, IORING_REGISTER_CLONE_BUFFERS, parseKernelVersion('6.1.0-13-amd64'))
+    expect(err).toMatchObject({ code: 'ERR_IOURING_UNSUPPORTED_OP', opcode: 'REGISTER_CLONE_BUFFERS', since: '6.12' })
+    expect(err.message).toBe('IORING_REGISTER_CLONE_BUFFERS is not supported by this kernel (6.1.0-13-amd64); it needs Linux 6.12 or newer')
+  })
+
+  it('otherwise a Node-style system error with the register opcode in `opcode` and the message', () => {
+    const err = registerError(-22, IORING_REGISTER_CLONE_BUFFERS, parseKernelVersion('6.18.0'))
+    expect(err).toMatchObject({ code: 'EINVAL', errno: -22, syscall: 'io_uring_register', opcode: 'REGISTER_CLONE_BUFFERS' })
+    expect(err.message).toBe('EINVAL: invalid argument, io_uring_register IORING_REGISTER_CLONE_BUFFERS')
+    const busy = registerError(-16, IORING_REGISTER_PROBE, parseKernelVersion('5.1.0'))
+    expect(busy).toMatchObject({ code: 'EBUSY', opcode: 'REGISTER_PROBE' })
+  })
+
+  it('ENOMEM from registering buffers points at RLIMIT_MEMLOCK', () => {
+    const err = registerError(-12, IORING_REGISTER_BUFFERS)
+    expect(err).toMatchObject({ code: 'ENOMEM', opcode: 'REGISTER_BUFFERS' })
+    expect(err.message).toMatch(/^ENOMEM: .*io_uring_register IORING_REGISTER_BUFFERS \(registered buffers are pinned and count against RLIMIT_MEMLOCK/)
+  })
+})
+
+describe('probe and features', () => {
+  it('probe() says for each opcode by name or value whether this kernel supports it', () => {
+    const ring = new MiniRing()
+    const p = probe(ring)
+    expect(Object.isFrozen(p)).toBe(true)
+    expect(p.supports('NOP')).toBe(true)
+    expect(p.supports('READ_FIXED')).toBe(true)
+    expect(p.supports('IORING_OP_WRITE_FIXED')).toBe(true)
+    expect(p.supports(0)).toBe(true)
+    expect(p.supports('NOT_AN_OPCODE')).toBe(false)
+    expect(p.supports(p.lastOp + 1)).toBe(false)
+    expect(p.supports(-1)).toBe(false)
+    expect(p.supports(1.5)).toBe(false)
+    // Every opcode the kernel lists up to lastOp that ops knows by name.
+    expect(p.opcodes).toEqual(OPCODES.filter((op) => p.supports(op.value)).map((op) => op.name))
+    if (kernelAtLeast('6.15')) {
+      expect(p.lastOp).toBeGreaterThanOrEqual(61)
+      expect(p.opcodes).toContain('READV_FIXED')
+    } else {
+      console.warn(`probe: skipping the READV_FIXED check; this kernel (${release()}) is older than 6.15`)
+    }
+    ring.close()
+  })
+
+  it('decodeFeatures() names every IORING_FEAT_* bit a ring reports', () => {
+    const ring = new MiniRing()
+    const features = decodeFeatures(ring.features)
+    expect(features.has('NODROP')).toBe(true)
+    expect(features.has('SINGLE_MMAP')).toBe(true)
+    expect(encodeFeatures(features)).toBe(ring.features >>> 0)
+    expect([...decodeFeatures(IORING_FEAT_NODROP | IORING_FEAT_SINGLE_MMAP)].sort()).toEqual(['NODROP', 'SINGLE_MMAP'])
+    expect(decodeFeatures(0).size).toBe(0)
+    expect(() => encodeFeatures(['NOPE'])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }))
+    expect(() => decodeFeatures(-1)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }))
+    ring.close()
+  })
+})
