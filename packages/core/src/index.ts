@@ -1,6 +1,8 @@
 export { IoUring, defaultRing } from './ring.js'
+export type { Target } from './validate.js'
 export { RingEngine, USER_DATA_LIMIT, MESSAGE_DATA_LIMIT } from './engine.js'
 export { EventRing } from './events.js'
+export { FileRing } from './files.js'
 export { CompletionStream, DEFAULT_HIGH_WATER_MARK } from './stream.js'
 export type { IoUringOptions, RingParams, RingStats, SubmitAndWaitOptions, CqeHandler, SetupFlagName, Probe, OpOptions, StreamOptions, Duration } from './engine.js'
 export type { PollStreamOptions, TimeoutOptions, TimeoutClock, CancelOptions, MsgRingOptions, FutexWord, WaitidOptions, RequestTarget } from './events.js'

@@ -10,8 +10,6 @@ import {
   IORING_OP_WRITEV,
   IORING_OP_WRITEV_FIXED,
   IORING_OP_WRITE_FIXED,
-  IOSQE_FIXED_FILE,
-  addFlags,
   encodeIovecs,
   prepFsync,
   prepNop,
@@ -27,12 +25,9 @@ import {
 import * as native from '@iouring/native'
 import { fixedFile, registrations, type FixedFile, type RingRegistrations } from '@iouring/register'
 import type { OpOptions } from './engine.js'
-import { EventRing } from './events.js'
+import { FileRing } from './files.js'
 import { invalidArgType, invalidArgValue, invalidState, outOfRange } from './errors.js'
-import { isDetached, validatePosition, validateTarget, validateUint32, validateView, validateViews } from './validate.js'
-
-/** What an operation works on: an fd, or a registered file (ring.fixedFile(index)). */
-export type Target = number | FixedFile
+import { fdOf, isDetached, markFixed, validatePosition, validateTarget, validateUint32, validateView, validateViews, type Target } from './validate.js'
 
 /** A piece of a registered buffer, for readvFixed / writevFixed. */
 export interface FixedSegment {
@@ -40,16 +35,6 @@ export interface FixedSegment {
   offset: number
   /** Bytes, at least 1. */
   length: number
-}
-
-/** The SQE fd field for a validateTarget() result (~index for a registered file). */
-function fdOf(target: number): number {
-  return target < 0 ? ~target : target
-}
-
-/** IOSQE_FIXED_FILE when the target is a registered file. */
-function markFixed(sqes: DataView, at: number, target: number): void {
-  if (target < 0) addFlags(sqes, at, IOSQE_FIXED_FILE)
 }
 
 /**
@@ -62,7 +47,7 @@ function markFixed(sqes: DataView, at: number, target: number): void {
  * throws), reserves an SQE with nextSqe(), encodes it with an @iouring/ops
  * encoder, and start()s it, naming the objects the kernel will touch.
  */
-export class IoUring extends EventRing {
+export class IoUring extends FileRing {
   // What @iouring/register registered on this ring (live; looked up once).
   #registry: RingRegistrations | undefined
 

@@ -1,4 +1,5 @@
-import { isFixedFile } from '@iouring/register'
+import { IOSQE_FIXED_FILE, addFlags } from '@iouring/ops'
+import { isFixedFile, type FixedFile } from '@iouring/register'
 import { invalidArgType, outOfRange } from './errors.js'
 
 // The checks @iouring/register shares with this package live there.
@@ -10,6 +11,19 @@ export function validateFd(fd: unknown, name = 'fd'): number {
   if (typeof fd !== 'number') throw invalidArgType(name, 'of type number', fd)
   if (!Number.isInteger(fd) || fd < 0 || fd > MAX_FD) throw outOfRange(name, `an integer >= 0 and <= ${MAX_FD}`, fd)
   return fd
+}
+
+/** What an operation works on: an fd, or a registered file (ring.fixedFile(index)). */
+export type Target = number | FixedFile
+
+/** The SQE fd field for a validateTarget() result (~index for a registered file). */
+export function fdOf(target: number): number {
+  return target < 0 ? ~target : target
+}
+
+/** IOSQE_FIXED_FILE when the target is a registered file. */
+export function markFixed(sqes: DataView, at: number, target: number): void {
+  if (target < 0) addFlags(sqes, at, IOSQE_FIXED_FILE)
 }
 
 /**
