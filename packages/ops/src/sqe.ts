@@ -3,8 +3,7 @@
 
 import { IORING_FILE_INDEX_ALLOC, IOSQE_ASYNC, IOSQE_BUFFER_SELECT, IOSQE_CQE_SKIP_SUCCESS, IOSQE_FIXED_FILE, IOSQE_IO_DRAIN, IOSQE_IO_HARDLINK, IOSQE_IO_LINK } from './constants.js'
 import {
-  SQE_ADDR, SQE_ADDR3, SQE_ATTR_PTR, SQE_ATTR_TYPE_MASK, SQE_BUF_INDEX, SQE_FD, SQE_FILE_INDEX, SQE_FLAGS, SQE_IOPRIO, SQE_LEN, SQE_OFF,
-  SQE_OPCODE, SQE_PAD2, SQE_PERSONALITY, SQE_RW_FLAGS, SQE_USER_DATA,
+  SQE_ATTR_PTR, SQE_ATTR_TYPE_MASK, SQE_BUF_INDEX, SQE_FILE_INDEX, SQE_FLAGS, SQE_IOPRIO, SQE_PERSONALITY, SQE_USER_DATA, Sqe,
 } from './layout.js'
 import { OutOfRangeError, type U64, writeU64 } from './u64.js'
 
@@ -16,21 +15,21 @@ import { OutOfRangeError, type U64, writeU64 } from './u64.js'
  * are checked by writeU64.
  */
 export function prepRw(sqes: DataView, at: number, op: number, fd: number, addr: U64, len: number, off: U64): void {
-  sqes.setUint8(at + SQE_OPCODE, op)
-  sqes.setUint8(at + SQE_FLAGS, 0)
-  sqes.setUint16(at + SQE_IOPRIO, 0, true)
-  sqes.setInt32(at + SQE_FD, fd, true)
-  writeU64(sqes, at + SQE_OFF, off, 'offset')
-  writeU64(sqes, at + SQE_ADDR, addr, 'addr')
-  sqes.setUint32(at + SQE_LEN, len, true)
-  sqes.setUint32(at + SQE_RW_FLAGS, 0, true)
-  sqes.setUint16(at + SQE_BUF_INDEX, 0, true)
-  sqes.setUint16(at + SQE_PERSONALITY, 0, true)
-  sqes.setUint32(at + SQE_FILE_INDEX, 0, true)
-  sqes.setUint32(at + SQE_ADDR3, 0, true)
-  sqes.setUint32(at + SQE_ADDR3 + 4, 0, true)
-  sqes.setUint32(at + SQE_PAD2, 0, true)
-  sqes.setUint32(at + SQE_PAD2 + 4, 0, true)
+  sqes.setUint8(at + Sqe.OPCODE, op)
+  sqes.setUint8(at + Sqe.FLAGS, 0)
+  sqes.setUint16(at + Sqe.IOPRIO, 0, true)
+  sqes.setInt32(at + Sqe.FD, fd, true)
+  writeU64(sqes, at + Sqe.OFF, off, 'offset')
+  writeU64(sqes, at + Sqe.ADDR, addr, 'addr')
+  sqes.setUint32(at + Sqe.LEN, len, true)
+  sqes.setUint32(at + Sqe.RW_FLAGS, 0, true)
+  sqes.setUint16(at + Sqe.BUF_INDEX, 0, true)
+  sqes.setUint16(at + Sqe.PERSONALITY, 0, true)
+  sqes.setUint32(at + Sqe.FILE_INDEX, 0, true)
+  sqes.setUint32(at + Sqe.ADDR3, 0, true)
+  sqes.setUint32(at + Sqe.ADDR3 + 4, 0, true)
+  sqes.setUint32(at + Sqe.PAD2, 0, true)
+  sqes.setUint32(at + Sqe.PAD2 + 4, 0, true)
 }
 
 /** file_index for the *_direct encoders: slot + 1, since 0 means "not
@@ -50,8 +49,8 @@ export function setUserData(sqes: DataView, at: number, value: number): void {
     throw new OutOfRangeError('userData', '>= 0 && <= 2 ** 53 - 1', value)
   }
   const lo = value >>> 0
-  sqes.setUint32(at + SQE_USER_DATA, lo, true)
-  sqes.setUint32(at + SQE_USER_DATA + 4, (value - lo) / TWO_32, true)
+  sqes.setUint32(at + Sqe.USER_DATA, lo, true)
+  sqes.setUint32(at + Sqe.USER_DATA + 4, (value - lo) / TWO_32, true)
 }
 
 export function getUserData(sqes: DataView, at: number): number {
