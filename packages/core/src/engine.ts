@@ -151,7 +151,6 @@ interface SlotExtra {
   /** A negative result that means success (a timeout's -ETIME). */
   okResult?: number
   signal?: AbortSignal
-  onAbort?: () => void
   aborted?: boolean
   timeoutMs?: number
 }
@@ -243,6 +242,9 @@ export class RingEngine implements AsyncDisposable {
   readonly #keep: unknown[] = []
   readonly #free: number[] = []
   readonly #extra: (SlotExtra | undefined)[] = []
+  // One abort listener per signal, however many operations share it: the
+  // slots it should cancel.
+  readonly #signalSlots = new WeakMap<AbortSignal, Set<number>>()
   #chain: ChainState | undefined
   #messageStream: CompletionStream<{ value: number; data: number }> | undefined
   #inflight = 0
@@ -553,7 +555,7 @@ export class RingEngine implements AsyncDisposable {
       this.#sqTail = (this.#sqTail + 1) >>> 0
       this.#extraOf(slot).timeoutMs = timeoutMs
     }
-    if (signal !== undefined) this.#watchSignal(slot, signal, undefined)
+    if (signal !== undefined) this.#watchSignal(slot, signal)
     if (chain !== undefined) {
       chain.lastAt = lastAt
       chain.lastOpAt = at
@@ -594,7 +596,7 @@ export class RingEngine implements AsyncDisposable {
     const sqes = this.sqes
     sqes.setUint8(at + SQE_FLAGS, sqes.getUint8(at + SQE_FLAGS) | flags)
     this.#sqTail = (this.#sqTail + 1) >>> 0
-    if (signal !== undefined) this.#watchSignal(slot, signal, stream as CompletionStream<unknown>)
+    if (signal !== undefined) this.#watchSignal(slot, signal)
     this.#publish()
     this.#addInflight()
     return stream
@@ -738,17 +740,26 @@ export class RingEngine implements AsyncDisposable {
     if (this.#control[CONTROL.REFED] === 0 && this.#control[CONTROL.WANT_REF] === 1) native.updateRef(this.#handle)
   }
 
-  #watchSignal(slot: number, signal: AbortSignal, stream: CompletionStream<unknown> | undefined): void {
-    const gen = this.#gen[slot]
-    const extra = this.#extraOf(slot)
-    extra.signal = signal
-    extra.onAbort = () => {
-      if (this.#gen[slot] !== gen) return
-      extra.aborted = true
-      if (stream !== undefined) stream.abort(abortError(signal.reason))
-      else this.#cancelSlot(slot, gen)
+  #watchSignal(slot: number, signal: AbortSignal): void {
+    this.#extraOf(slot).signal = signal
+    let slots = this.#signalSlots.get(signal)
+    if (slots === undefined) {
+      const watched = (slots = new Set())
+      this.#signalSlots.set(signal, watched)
+      signal.addEventListener('abort', () => this.#onAbort(signal, watched), { once: true })
     }
-    signal.addEventListener('abort', extra.onAbort, { once: true })
+    slots.add(slot)
+  }
+
+  #onAbort(signal: AbortSignal, slots: Set<number>): void {
+    for (const slot of slots) {
+      const extra = this.#extra[slot]
+      if (extra?.signal !== signal) continue
+      extra.aborted = true
+      if (extra.stream !== undefined) extra.stream.abort(abortError(signal.reason))
+      else this.#cancelSlot(slot, this.#gen[slot])
+    }
+    slots.clear()
   }
 
   /** Asks the kernel to cancel the request in `slot` (if it is still that request). */
@@ -805,8 +816,8 @@ export class RingEngine implements AsyncDisposable {
 
   /** Returns a slot to the free list, dropping what it held. */
   #releaseSlot(slot: number): void {
-    const extra = this.#extra[slot]
-    if (extra?.onAbort !== undefined) extra.signal!.removeEventListener('abort', extra.onAbort)
+    const signal = this.#extra[slot]?.signal
+    if (signal !== undefined) this.#signalSlots.get(signal)?.delete(slot)
     this.#resolve[slot] = undefined
     this.#reject[slot] = undefined
     this.#keep[slot] = undefined

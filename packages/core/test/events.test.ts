@@ -175,6 +175,24 @@ describe('cancellation', () => {
     expect(buf.toString()).toBe('kept')
   })
 
+  it('one signal shared by many operations: one abort cancels them all, with no listener-leak warning', async () => {
+    const warnings: Error[] = []
+    const onWarning = (w: Error) => warnings.push(w)
+    process.on('warning', onWarning)
+    const controller = new AbortController()
+    const reads = Array.from({ length: 20 }, () => ring.read(pipe, Buffer.alloc(1), -1, { signal: controller.signal }))
+    const done = await Promise.all(Array.from({ length: 50 }, () => ring.nop({ signal: controller.signal })))
+    expect(done.every((r) => r === 0)).toBe(true)
+    await settle()
+    controller.abort('stop')
+    const results = await Promise.allSettled(reads)
+    expect(results.every((r) => r.status === 'rejected' && (r.reason as Error).name === 'AbortError')).toBe(true)
+    await settle()
+    process.off('warning', onWarning)
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([])
+    expect(ring.pending).toBe(0)
+  })
+
   it('an already-aborted signal rejects without submitting anything', async () => {
     const before = ring.stats.submitted
     const err = await ring.nop({ signal: AbortSignal.abort('no') }).catch((e: unknown) => e)

@@ -44,6 +44,18 @@ if (!only || only === 'nop') {
   ])
 }
 
+if (!only || only === 'events') {
+  await suite('Cost of an AbortSignal on a promise operation (ring.nop at depth 128)', 'nop, no signal', [
+    ['nop, no signal', () => cases['nop-promise']({ depth: 128 })],
+    ['nop, { signal }', () => cases['nop-signal']({ depth: 128 })],
+  ])
+  await suite('Zero-delay wake-ups, one at a time (rate = 1 / latency)', 'setTimeout(0)', [
+    ['ring.sleep(0)', () => cases['sleep0-ring']()],
+    ['setTimeout(0)', () => cases['sleep0-setTimeout']()],
+    ['setImmediate', () => cases['sleep0-setImmediate']()],
+  ])
+}
+
 if (!only || only === 'read') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iouring-bench-'))
   const file = path.join(dir, 'data.bin')
