@@ -65,6 +65,8 @@ export function addressOf(view: ArrayBufferView | ArrayBuffer | SharedArrayBuffe
  * Read its counter with node:fs (an 8-byte read); close it with fs.closeSync.
  */
 export function eventfd(initval?: number, flags?: number): number
+/** epoll_create1(EPOLL_CLOEXEC): an epoll fd for IORING_OP_EPOLL_CTL / EPOLL_WAIT, or -errno. */
+export function epollCreate(): number
 /** eventfd(2) flags. */
 export const EFD: { readonly SEMAPHORE: 1; readonly NONBLOCK: 2048; readonly CLOEXEC: 524288 }
 

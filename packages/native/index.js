@@ -109,6 +109,7 @@ exports.updateRef = binding.updateRef
 exports.close = binding.close
 exports.addressOf = addressOf
 exports.eventfd = binding.eventfd
+exports.epollCreate = binding.epollCreate
 exports.EFD = EFD
 exports.systemError = systemError
 exports.CONTROL = CONTROL

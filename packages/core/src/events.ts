@@ -7,7 +7,13 @@ import {
   IORING_ASYNC_CANCEL_ANY,
   IORING_ASYNC_CANCEL_FD,
   IORING_ASYNC_CANCEL_OP,
+  EPOLL_CTL_ADD,
+  EPOLL_CTL_DEL,
+  EPOLL_CTL_MOD,
+  EPOLL_EVENT_SIZE,
   IORING_OP_ASYNC_CANCEL,
+  IORING_OP_EPOLL_CTL,
+  IORING_OP_EPOLL_WAIT,
   IORING_OP_FUTEX_WAIT,
   IORING_OP_FUTEX_WAITV,
   IORING_OP_FUTEX_WAKE,
@@ -35,6 +41,7 @@ import {
   WEXITED,
   WNOWAIT,
   WSTOPPED,
+  decodeEpollEvents,
   decodeSiginfo,
   encodeFutexWaitv,
   encodeTimespec,
@@ -42,6 +49,8 @@ import {
   prepCancel64,
   prepCancelFd,
   prepCancelOp,
+  prepEpollCtl,
+  prepEpollWait,
   prepFutexWait,
   prepFutexWaitv,
   prepFutexWake,
@@ -54,6 +63,7 @@ import {
   prepTimeoutRemove,
   prepTimeoutUpdate,
   prepWaitid,
+  writeEpollEvent,
   type ChildSiginfo,
 } from '@iouring/ops'
 import { RingEngine, durationMs, toTimespec, type Duration, type OpOptions, type StreamOptions } from './engine.js'
@@ -118,6 +128,13 @@ export interface WaitidOptions {
 export type RequestTarget = CompletionStream<unknown> | Promise<number> | number
 
 const IDTYPES = { all: P_ALL, pid: P_PID, pgid: P_PGID, pidfd: P_PIDFD } as const
+const EPOLL_OPS = { add: EPOLL_CTL_ADD, mod: EPOLL_CTL_MOD, del: EPOLL_CTL_DEL } as const
+
+/** An epoll_event: EPOLL* bits and the data the kernel hands back. */
+export interface EpollEvent {
+  events: number
+  data: bigint
+}
 
 /**
  * Polling, timeouts, cancellation, ring messages, futexes and waitid: the
@@ -360,6 +377,38 @@ export class EventRing extends RingEngine {
     prepWaitid(this.sqes, at, type, id, native.addressOf(siginfo), flags, 0)
     await this.start(at, 'waitid', siginfo, options)
     return decodeSiginfo(siginfo, 0)
+  }
+
+  // ------------------------------------------------------------ epoll
+
+  /**
+   * IORING_OP_EPOLL_CTL on an epoll fd (make one with epollCreate() from
+   * @iouring/native): add, modify or delete `fd` with `events` and `data`.
+   */
+  epollCtl(epfd: number, op: keyof typeof EPOLL_OPS, fd: number, events = 0, data: number | bigint = 0, options?: OpOptions): Promise<number> {
+    validateFd(epfd, 'epfd')
+    validateFd(fd)
+    const code = EPOLL_OPS[op]
+    if (code === undefined) throw invalidArgValue('op', "must be 'add', 'mod' or 'del'")
+    validateUint32(events, 'events')
+    this.require(IORING_OP_EPOLL_CTL)
+    const event = new DataView(new ArrayBuffer(EPOLL_EVENT_SIZE))
+    writeEpollEvent(event, 0, { events, data })
+    const at = this.nextSqe()
+    prepEpollCtl(this.sqes, at, epfd, fd, code, native.addressOf(event))
+    return this.start(at, 'epoll_ctl', event, options)
+  }
+
+  /** IORING_OP_EPOLL_WAIT (Linux 6.15): waits for up to `maxEvents` ready events on an epoll fd. */
+  async epollWait(epfd: number, maxEvents = 64, options?: OpOptions): Promise<EpollEvent[]> {
+    validateFd(epfd, 'epfd')
+    if (!Number.isInteger(maxEvents) || maxEvents < 1 || maxEvents > 65536) throw outOfRange('maxEvents', 'an integer from 1 to 65536', maxEvents)
+    this.require(IORING_OP_EPOLL_WAIT)
+    const events = new DataView(new ArrayBuffer(maxEvents * EPOLL_EVENT_SIZE))
+    const at = this.nextSqe()
+    prepEpollWait(this.sqes, at, epfd, native.addressOf(events), maxEvents, 0)
+    const count = await this.start(at, 'epoll_wait', events, options)
+    return decodeEpollEvents(events, 0, count)
   }
 
   // ------------------------------------------------------------ internals

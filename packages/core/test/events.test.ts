@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IoUring } from '@iouring/core'
-import { CLD_EXITED, POLLIN, POLLOUT } from '@iouring/ops'
+import { CLD_EXITED, EPOLLIN, POLLIN, POLLOUT } from '@iouring/ops'
+import { epollCreate } from '@iouring/native'
 import { emptyPipe, tempDir } from './helpers.js'
 
 const coreEntry = createRequire(import.meta.url).resolve('@iouring/core')
@@ -359,6 +360,26 @@ describe('ring messages', () => {
     const reply = await new Promise((r) => b.once('message', r))
     expect(reply).toEqual({ value: 42, data: 99 })
     expect(await Promise.all([new Promise((r) => a.once('exit', r)), new Promise((r) => b.once('exit', r))])).toEqual([0, 0])
+  })
+})
+
+describe('epoll', () => {
+  it('epollCtl registers a pipe and epollWait reports it with its data once readable', async () => {
+    const epfd = epollCreate()
+    expect(epfd).toBeGreaterThan(0)
+    try {
+      expect(await ring.epollCtl(epfd, 'add', pipe, EPOLLIN, 0x1234_5678_9abcn)).toBe(0)
+      let ready = false
+      const waiting = ring.epollWait(epfd, 8).then((events) => ((ready = true), events))
+      await settle()
+      expect(ready).toBe(false)
+      writeSync(pipe, 'e')
+      expect(await waiting).toEqual([{ events: EPOLLIN, data: 0x1234_5678_9abcn }])
+      expect(await ring.epollCtl(epfd, 'del', pipe)).toBe(0)
+      await expect(ring.epollCtl(epfd, 'del', pipe)).rejects.toMatchObject({ code: 'ENOENT', syscall: 'epoll_ctl' })
+    } finally {
+      closeSync(epfd)
+    }
   })
 })
 

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -680,6 +681,14 @@ static napi_value js_eventfd(napi_env env, napi_callback_info info) {
   return make_errno(env, fd < 0 ? -errno : fd);
 }
 
+// epollCreate() -> fd | -errno: an epoll instance (EPOLL_CLOEXEC) for
+// IORING_OP_EPOLL_CTL / IORING_OP_EPOLL_WAIT; Node has no way to make one.
+static napi_value js_epoll_create(napi_env env, napi_callback_info info) {
+  (void)info;
+  int fd = epoll_create1(EPOLL_CLOEXEC);
+  return make_errno(env, fd < 0 ? -errno : fd);
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"setup", NULL, js_setup, NULL, NULL, NULL, napi_default, NULL},
@@ -692,6 +701,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"address", NULL, js_address, NULL, NULL, NULL, napi_default, NULL},
       {"check", NULL, js_check, NULL, NULL, NULL, napi_default, NULL},
       {"eventfd", NULL, js_eventfd, NULL, NULL, NULL, napi_default, NULL},
+      {"epollCreate", NULL, js_epoll_create, NULL, NULL, NULL, napi_default, NULL},
   };
   NAPI_CALL(env, napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
   return exports;

@@ -119,6 +119,15 @@ describe('@iouring/native', () => {
     expect(() => native.submit({} as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
   })
 
+  it('epollCreate() returns a working epoll fd', async () => {
+    const { fstatSync, closeSync, readlinkSync } = await import('node:fs')
+    const fd = native.epollCreate()
+    expect(fd).toBeGreaterThan(2)
+    expect(fstatSync(fd).isFile()).toBe(false)
+    expect(readlinkSync(`/proc/self/fd/${fd}`)).toBe('anon_inode:[eventpoll]')
+    closeSync(fd)
+  })
+
   it('wrong argument types throw synchronously', () => {
     expect(() => native.setup(null as never, () => {})).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
     expect(() => native.setup({}, null as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
