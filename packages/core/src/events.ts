@@ -55,6 +55,8 @@ import {
   prepFutexWaitv,
   prepFutexWake,
   prepMsgRing,
+  prepMsgRingFd,
+  prepMsgRingFdAlloc,
   prepPollAdd,
   prepPollMultishot,
   prepPollRemove,
@@ -66,6 +68,7 @@ import {
   writeEpollEvent,
   type ChildSiginfo,
 } from '@iouring/ops'
+import { syncCancel } from '@iouring/register'
 import { RingEngine, durationMs, toTimespec, type Duration, type OpOptions, type StreamOptions } from './engine.js'
 import { invalidArgType, invalidArgValue, outOfRange } from './errors.js'
 import type { CompletionStream } from './stream.js'
@@ -294,6 +297,27 @@ export class EventRing extends RingEngine {
     return this.#cancelled(at, options)
   }
 
+  /**
+   * IORING_REGISTER_SYNC_CANCEL (Linux 6.0): cancels what `target` or the
+   * options match and returns once it is cancelled, or `timeoutMs` has
+   * passed (then it throws ETIME). Returns how many were cancelled with
+   * `all`/`any`, else 0. The cancelled operations reject with ECANCELED
+   * when the ring next reaps.
+   */
+  cancelSync(target?: RequestTarget, options?: Omit<CancelOptions, 'signal' | 'drain' | 'async' | 'skipSuccess'> & { timeoutMs?: number }): number {
+    return syncCancel(
+      this,
+      {
+        userData: options?.any || options?.fd !== undefined || options?.op !== undefined ? undefined : this.#userDataOf(target),
+        fd: options?.fd,
+        opcode: options?.op,
+        any: options?.any,
+        all: options?.all,
+      },
+      options?.timeoutMs,
+    )
+  }
+
   #cancelled(at: number, options: CancelOptions | undefined): Promise<number> {
     // With ALL/ANY the result is the count; a single match reports 0.
     const all = options?.all === true || options?.any === true
@@ -316,6 +340,24 @@ export class EventRing extends RingEngine {
     this.require(IORING_OP_MSG_RING)
     const at = this.nextSqe()
     prepMsgRing(this.sqes, at, fd, value >>> 0, userData, 0)
+    return this.start(at, 'msg_ring', undefined, options)
+  }
+
+  /**
+   * IORING_MSG_SEND_FD (Linux 6.0): installs this ring's registered file
+   * `sourceIndex` into the target ring's registered file table, at
+   * `targetIndex` or a free slot ('alloc'). With 'alloc' the promise and the
+   * target's message both carry the slot the kernel chose; otherwise 0.
+   */
+  msgRingFd(target: RingEngine | number, sourceIndex: number, targetIndex: number | 'alloc', options?: MsgRingOptions): Promise<number> {
+    const fd = target instanceof RingEngine ? target.params.fd : validateFd(target, 'target')
+    validateUint32(sourceIndex, 'sourceIndex')
+    if (targetIndex !== 'alloc') validateUint32(targetIndex, 'targetIndex')
+    const userData = this.messageUserData(options?.data ?? 0)
+    this.require(IORING_OP_MSG_RING)
+    const at = this.nextSqe()
+    if (targetIndex === 'alloc') prepMsgRingFdAlloc(this.sqes, at, fd, sourceIndex, userData, 0)
+    else prepMsgRingFd(this.sqes, at, fd, sourceIndex, targetIndex, userData, 0)
     return this.start(at, 'msg_ring', undefined, options)
   }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IoUring } from '@iouring/core'
 import { CLD_EXITED, EPOLLIN, POLLIN, POLLOUT } from '@iouring/ops'
 import { epollCreate } from '@iouring/native'
+import { registerFiles, registerFilesSparse } from '@iouring/register'
 import { emptyPipe, tempDir } from './helpers.js'
 
 const coreEntry = createRequire(import.meta.url).resolve('@iouring/core')
@@ -233,6 +234,14 @@ describe('cancellation', () => {
     await expect(ring.cancel(123456)).rejects.toMatchObject({ code: 'ENOENT', syscall: 'cancel' })
   })
 
+  it('cancelSync cancels a pending read before it returns', async () => {
+    const pending = ring.read(pipe, Buffer.alloc(1))
+    await settle()
+    expect(ring.cancelSync(undefined, { fd: pipe, all: true, timeoutMs: 1000 })).toBe(1)
+    await expect(pending).rejects.toMatchObject({ code: 'ECANCELED' })
+    expect(() => ring.cancelSync(999999, { timeoutMs: 10 })).toThrow(expect.objectContaining({ code: 'ENOENT' }))
+  })
+
   it('a slow consumer overflows the stream bound: the request is cancelled, queued values come first', async () => {
     const stream = ring.timeoutMultishot(1, { highWaterMark: 3 })
     await new Promise((resolve) => setTimeout(resolve, 60))
@@ -323,6 +332,37 @@ describe('ring messages', () => {
     expect(await iterator.next()).toEqual({ value: { value: -5, data: 1 }, done: false })
     await other.dispose()
     expect(await iterator.next()).toEqual({ value: undefined, done: true })
+  })
+
+  it('msgRingFd passes a registered file to another ring, which reads it through its own table', async () => {
+    const path = join(dir, 'passed')
+    writeFileSync(path, 'passed between rings')
+    const fd = openSync(path, 'r')
+    const other = new IoUring({ entries: 4 })
+    try {
+      registerFiles(ring, [fd])
+      registerFilesSparse(other, 4)
+      const landed: [number, number][] = []
+      other.onMessage = (value, data) => landed.push([value, data])
+      expect(await ring.msgRingFd(other, 0, 2, { data: 77 })).toBe(0)
+      await settle()
+      // A send into a named slot posts 0 on the target; 'alloc' posts the slot it chose.
+      expect(landed).toEqual([[0, 77]])
+      const buf = Buffer.alloc(6)
+      expect(await other.read(other.fixedFile(2), buf, 0)).toBe(6)
+      expect(buf.toString()).toBe('passed')
+      // With 'alloc', both the sender's result and the target's message carry the chosen slot.
+      const slot = await ring.msgRingFd(other, 0, 'alloc')
+      await settle()
+      expect(landed.length).toBe(2)
+      expect(landed[1][0]).toBe(slot)
+      expect([0, 1, 3]).toContain(slot)
+      expect(await other.read(other.fixedFile(slot), buf, 7)).toBe(6)
+      expect(buf.toString()).toBe('betwee')
+    } finally {
+      await other.dispose()
+      closeSync(fd)
+    }
   })
 
   it('rings in two worker threads exchange messages', async () => {
