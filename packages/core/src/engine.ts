@@ -153,6 +153,9 @@ interface SlotExtra {
   signal?: AbortSignal
   aborted?: boolean
   timeoutMs?: number
+  /** The file an operation named (startPath): its system error carries `path` and `dest`, as node:fs errors do. */
+  path?: string
+  dest?: string
 }
 
 interface ChainState {
@@ -570,6 +573,15 @@ export class RingEngine implements AsyncDisposable {
   }
 
   /**
+   * start() for an operation on a named file: when it fails, its system error
+   * carries `path` (and `dest`) as node:fs errors do. Costs one small object
+   * more than start().
+   */
+  protected startPath(at: number, syscall: string, keep: unknown, options: OpOptions | undefined, path: string, dest?: string): Promise<number> {
+    return this.startWith(at, syscall, keep, options, dest === undefined ? { path } : { path, dest })
+  }
+
+  /**
    * Starts a multishot request whose completions become a CompletionStream:
    * `map(res, flags)` turns each CQE into the value yielded; `okResult` is a
    * negative result that still counts as a value (a multishot timeout's -ETIME).
@@ -920,6 +932,12 @@ export class RingEngine implements AsyncDisposable {
         if (Atomics.load(cq, this.#cqTailIdx) === head) break
       }
     } finally {
+      // A handler that throws (onCqe, onMessage) must not make the CQEs
+      // before it, and its own, be delivered again.
+      if (this.#cqHead !== head) {
+        this.#cqHead = head
+        Atomics.store(cq, this.#cqHeadIdx, head)
+      }
       this.#reaping = false
       this.#completions += count
       this.#control[CONTROL.INFLIGHT] = this.#inflight
@@ -966,7 +984,7 @@ export class RingEngine implements AsyncDisposable {
     if (!ok) {
       if (extra.aborted) error = abortError(extra.signal!.reason)
       else if (extra.timeoutMs !== undefined && res === ECANCELED && this.#state === State.Open) error = timedOut(syscall, extra.timeoutMs)
-      else if (!(stream?.stopped && res === ECANCELED)) error = native.systemError(res, syscall)
+      else if (!(stream?.stopped && res === ECANCELED)) error = native.systemError(res, syscall, pathsOf(extra))
     }
     if (stream !== undefined) {
       if (ok) stream.push(extra.map!(res, flags))
@@ -1013,6 +1031,12 @@ export class RingEngine implements AsyncDisposable {
 }
 
 function noop(): void {}
+
+/** The path fields of a failed operation's system error (node:fs's `path`, `dest`). */
+function pathsOf(extra: SlotExtra): { path: string; dest?: string } | undefined {
+  if (extra.path === undefined) return undefined
+  return extra.dest === undefined ? { path: extra.path } : { path: extra.path, dest: extra.dest }
+}
 
 function validateSignal(signal: unknown): asserts signal is AbortSignal {
   if (!(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal)

@@ -108,6 +108,24 @@ describe('low-level API', () => {
     expect(delivered).toEqual([[USER_DATA_LIMIT - 1, 0]])
   })
 
+  it('a handler that throws does not get the same CQEs again', () => {
+    for (let i = 0; i < 3; i++) {
+      const at = ring.getSqe()
+      prepNop(ring.sqes, at)
+      setUserData(ring.sqes, at, 10 + i)
+    }
+    ring.submitAndWait(3)
+    const seen: number[] = []
+    expect(() =>
+      ring.forEachCqe((userData) => {
+        seen.push(userData)
+        if (userData === 11) throw new Error('handler failed')
+      }),
+    ).toThrow('handler failed')
+    ring.forEachCqe((userData) => seen.push(userData))
+    expect(seen).toEqual([10, 11, 12])
+  })
+
   it('submitAndWait with timeoutMs returns after the timeout when nothing completes', () => {
     const pipe = emptyPipe(dir)
     const at = ring.getSqe()
