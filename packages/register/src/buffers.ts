@@ -24,7 +24,8 @@ import {
 } from '@iouring/ops'
 import { markAsUntransferable } from 'node:worker_threads'
 import { invalidArgType, invalidArgValue, outOfRange } from './errors.js'
-import { call, handleOf, stateOf, type Ring, type RingWithFd } from './ring.js'
+import { kernelAtLeast } from './kernel.js'
+import { call, handleOf, refuseBlockingUnregister, stateOf, type Ring, type RingWithFd } from './ring.js'
 import { validateInteger, validateTags, validateUint32, validateView } from './validate.js'
 
 /** IORING_MAX_REG_BUFFERS */
@@ -177,9 +178,13 @@ export function updateBuffers(ring: Ring, offset: number, buffers: readonly (Arr
  * pinned until the last request using it completes, and @iouring/core keeps
  * the JavaScript memory alive in that operation's slot until its CQE. New
  * fixed operations on the dropped slots fail (core refuses them synchronously).
+ * Before Linux 6.13 the kernel instead blocks the call until those requests
+ * complete, so there it is refused (ERR_INVALID_STATE) while the ring has
+ * operations in flight.
  */
 export function unregisterBuffers(ring: Ring): void {
   const handle = handleOf(ring)
+  refuseBlockingUnregister(ring, 'UNREGISTER_BUFFERS', !kernelAtLeast('6.13'))
   call(handle, IORING_UNREGISTER_BUFFERS, null, 0)
   stateOf(handle).setBuffers([], [])
 }

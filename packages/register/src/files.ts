@@ -21,7 +21,8 @@ import {
 } from '@iouring/ops'
 import { invalidArgType, invalidArgValue, outOfRange } from './errors.js'
 import { MAX_FIXED_FILES } from './fixed-file.js'
-import { call, handleOf, stateOf, type Ring } from './ring.js'
+import { kernelAtLeast } from './kernel.js'
+import { call, handleOf, refuseBlockingUnregister, stateOf, type Ring } from './ring.js'
 import { validateInteger, validateTags, validateUint32 } from './validate.js'
 
 export interface RegisterFilesOptions {
@@ -92,9 +93,15 @@ export function updateFiles(ring: Ring, offset: number, fds: readonly number[], 
   return call(handle, IORING_REGISTER_FILES_UPDATE2, arg, RSRC_UPDATE2_SIZE)
 }
 
-/** IORING_UNREGISTER_FILES: drops the file table (operations in flight keep their files). */
+/**
+ * IORING_UNREGISTER_FILES: drops the file table; operations in flight keep
+ * their files. Before Linux 6.13 the kernel blocks the call until they
+ * complete, so there it is refused (ERR_INVALID_STATE) while the ring has
+ * operations in flight.
+ */
 export function unregisterFiles(ring: Ring): void {
   const handle = handleOf(ring)
+  refuseBlockingUnregister(ring, 'UNREGISTER_FILES', !kernelAtLeast('6.13'))
   call(handle, IORING_UNREGISTER_FILES, null, 0)
   stateOf(handle).files = 0
 }

@@ -2,8 +2,7 @@
 // and the one function every call goes through.
 import * as native from '@iouring/native'
 import type { RingHandle } from '@iouring/native'
-import { invalidArgType } from './errors.js'
-import { registerError } from './errors.js'
+import { invalidArgType, invalidState, registerError } from './errors.js'
 
 /** Anything with the addon's ring handle; @iouring/core's IoUring is one. */
 export interface Ring {
@@ -76,6 +75,25 @@ export function stateOf(handle: RingHandle): State {
 /** What @iouring/register registered on `ring`: buffers (kept alive), file table size, eventfd, personalities. */
 export function registrations(ring: Ring): RingRegistrations {
   return stateOf(handleOf(ring))
+}
+
+/**
+ * Before Linux 6.13, unregistering a buffer or file table waits (in the
+ * kernel, blocking this thread) until every request that uses it completes,
+ * which never happens when completing them is this thread's job. So there,
+ * unregistering is refused while the ring reports operations in flight
+ * (IoUring's `pending`); from 6.13 the kernel just keeps each resource until
+ * its last request is done, and nothing waits.
+ */
+export function refuseBlockingUnregister(ring: unknown, name: string, kernelWaits: boolean): void {
+  if (!kernelWaits) return
+  const pending = (ring as { pending?: unknown }).pending
+  if (typeof pending === 'number' && pending > 0) {
+    throw invalidState(
+      `IORING_${name} would block this thread until the ring's ${pending} operation${pending === 1 ? '' : 's'} in flight complete ` +
+        '(kernels before 6.13 wait for every request using the table); let them finish or cancel them first',
+    )
+  }
 }
 
 const EINTR = -4

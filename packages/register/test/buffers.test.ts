@@ -13,6 +13,7 @@ import {
   unregisterBuffers,
   updateBuffers,
 } from '@iouring/register'
+import { refuseBlockingUnregister } from '../src/ring.js'
 import { MiniRing, tempDir } from './helpers.js'
 
 let dir: string
@@ -166,5 +167,15 @@ describe('registered buffers', () => {
     expect(readFixed(dst, 2, b, 0, 4, 8)).toBe(4)
     expect(b.toString()).toBe('ijkl')
     expect(() => cloneBuffers(dst, { handle: src.handle } as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
+  })
+
+  it('before Linux 6.13 (the kernel would block until requests in flight finish) unregistering is refused while the ring has any', () => {
+    const busy = { pending: 2 }
+    expect(() => refuseBlockingUnregister(busy, 'UNREGISTER_BUFFERS', true)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_STATE', message: expect.stringContaining("IORING_UNREGISTER_BUFFERS would block this thread until the ring's 2 operations") }),
+    )
+    refuseBlockingUnregister({ pending: 0 }, 'UNREGISTER_BUFFERS', true)
+    refuseBlockingUnregister(busy, 'UNREGISTER_BUFFERS', false)
+    refuseBlockingUnregister(ring(), 'UNREGISTER_FILES', true)
   })
 })
