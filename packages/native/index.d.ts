@@ -67,6 +67,11 @@ export function addressOf(view: ArrayBufferView | ArrayBuffer | SharedArrayBuffe
 export function eventfd(initval?: number, flags?: number): number
 /** epoll_create1(EPOLL_CLOEXEC): an epoll fd for IORING_OP_EPOLL_CTL / EPOLL_WAIT, or -errno. */
 export function epollCreate(): number
+/**
+ * pipe2(2): `[readFd, writeFd]`, or -errno. `flags` are O_* bits (default O_CLOEXEC; O_NONBLOCK, O_DIRECT).
+ * Close both ends with fs.closeSync. Kernels since 6.16 can make one through the ring (IORING_OP_PIPE).
+ */
+export function pipe(flags?: number): [number, number] | number
 /** eventfd(2) flags. */
 export const EFD: { readonly SEMAPHORE: 1; readonly NONBLOCK: 2048; readonly CLOEXEC: 524288 }
 

@@ -27,10 +27,18 @@ const CONTROL = Object.freeze({
  * A Node-style system error: `code` ('ENOENT'), `errno` (negative, as Node
  * reports it), `syscall`, and `path`/`dest`/`address`/`port` when given.
  */
+// errnos io_uring reports that libuv has no name for (Linux values).
+const EXTRA_ERRNOS = new Map([
+  [62, ['ETIME', 'timer expired']],
+  [77, ['EBADFD', 'file descriptor in bad state']],
+  [130, ['EOWNERDEAD', 'owner died']],
+  [52, ['EBADE', 'invalid exchange']]
+])
+
 function systemError (errno, syscall, extra) {
   const negative = errno < 0 ? errno : -errno
-  const code = util.getSystemErrorName(negative)
-  const description = util.getSystemErrorMap().get(negative)?.[1] ?? 'unknown error'
+  const known = util.getSystemErrorMap().get(negative)
+  const [code, description] = known ?? EXTRA_ERRNOS.get(-negative) ?? [util.getSystemErrorName(negative), 'unknown error']
   let message = `${code}: ${description}, ${syscall}`
   if (extra?.path !== undefined) message += ` '${extra.path}'`
   if (extra?.dest !== undefined) message += ` -> '${extra.dest}'`
@@ -110,6 +118,7 @@ exports.close = binding.close
 exports.addressOf = addressOf
 exports.eventfd = binding.eventfd
 exports.epollCreate = binding.epollCreate
+exports.pipe = binding.pipe
 exports.EFD = EFD
 exports.systemError = systemError
 exports.CONTROL = CONTROL

@@ -128,6 +128,27 @@ describe('@iouring/native', () => {
     closeSync(fd)
   })
 
+  it('pipe() returns a working pipe, close-on-exec by default; bad flags come back as -errno', async () => {
+    const { closeSync, readFileSync, readSync, writeSync, readlinkSync } = await import('node:fs')
+    const fds = native.pipe()
+    if (typeof fds === 'number') throw new Error(`pipe() failed: ${fds}`)
+    const [r, w] = fds
+    expect(readlinkSync(`/proc/self/fd/${r}`)).toMatch(/^pipe:/)
+    expect(readlinkSync(`/proc/self/fd/${w}`)).toBe(readlinkSync(`/proc/self/fd/${r}`))
+    // FD_CLOEXEC shows in the 'flags' line of fdinfo: O_CLOEXEC is 02000000.
+    const flags = (fd: number): number => parseInt(/flags:\s+(\d+)/.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))![1], 8)
+    expect(flags(r) & 0o2000000).toBe(0o2000000)
+    expect(writeSync(w, Buffer.from('through'))).toBe(7)
+    const buf = Buffer.alloc(16)
+    expect(buf.toString('utf8', 0, readSync(r, buf))).toBe('through')
+    closeSync(r)
+    closeSync(w)
+    const plain = native.pipe(0) as [number, number]
+    expect(flags(plain[0]) & 0o2000000).toBe(0)
+    plain.forEach((fd) => closeSync(fd))
+    expect(native.pipe(0x40000000)).toBe(-22)
+  })
+
   it('wrong argument types throw synchronously', () => {
     expect(() => native.setup(null as never, () => {})).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
     expect(() => native.setup({}, null as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))

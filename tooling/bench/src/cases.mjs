@@ -114,32 +114,6 @@ export const cases = {
     return rate
   },
 
-  async 'read-lowlevel'({ path, depth }) {
-    const ring = new IoUring({ entries: 256 })
-    const fd = fs.openSync(path, 'r')
-    const next = offsets(fileBlocks(path))
-    const arena = Buffer.allocUnsafeSlow(BLOCK * depth)
-    const base = addressOf(arena)
-    const sqes = ring.sqes
-    let failed = 0
-    const check = (userData, res) => {
-      if (res !== BLOCK) failed++
-    }
-    const rate = measureSync(() => {
-      for (let i = 0; i < depth; i++) {
-        const at = ring.getSqe()
-        prepRead(sqes, at, fd, base + i * BLOCK, BLOCK, next())
-        setUserData(sqes, at, i)
-      }
-      ring.submitAndWait(depth)
-      ring.forEachCqe(check)
-    }, depth)
-    if (failed) throw new Error(`${failed} low-level reads failed`)
-    fs.closeSync(fd)
-    await ring.dispose()
-    return rate
-  },
-
   async 'read-fs-callback'({ path, depth, seconds }) {
     const fd = fs.openSync(path, 'r')
     const next = offsets(fileBlocks(path))
@@ -194,7 +168,7 @@ export const cases = {
   },
 
   /** The low-level API, batch = depth: plain or fixed (READ_FIXED + IOSQE_FIXED_FILE), ring fd registered or not. */
-  async 'read-lowlevel-reg'({ path, depth, fixed = false, registerRingFd = true }) {
+  async 'read-lowlevel'({ path, depth, fixed = false, registerRingFd = true }) {
     const ring = new IoUring({ entries: 256, registerRingFd })
     const fd = fs.openSync(path, 'r')
     const next = offsets(fileBlocks(path))

@@ -97,10 +97,10 @@ if (!only || only === 'read') {
         ['fio --ioengine=io_uring (C)', () => fio(file, depth)],
         // Registration (issue 4): fixed buffer + fixed file, registered ring fd on/off, C liburing plain reads.
         ['@iouring ring.readFixed, fixed file + buffer (promise)', () => cases['read-fixed-promise'](args)],
-        ['@iouring low-level READ_FIXED, fixed file + buffer', () => cases['read-lowlevel-reg']({ ...args, fixed: true })],
+        ['@iouring low-level READ_FIXED, fixed file + buffer', () => cases['read-lowlevel']({ ...args, fixed: true })],
         ['@iouring ring.read (promise), ring fd not registered', () => cases['read-promise-ringfd']({ ...args, registerRingFd: false })],
-        ['@iouring low-level, ring fd registered', () => cases['read-lowlevel-reg']({ ...args, registerRingFd: true })],
-        ['@iouring low-level, ring fd not registered', () => cases['read-lowlevel-reg']({ ...args, registerRingFd: false })],
+        ['@iouring low-level, ring fd registered', () => cases['read-lowlevel']({ ...args, registerRingFd: true })],
+        ['@iouring low-level, ring fd not registered', () => cases['read-lowlevel']({ ...args, registerRingFd: false })],
         ['C liburing plain reads, depth in flight', () => cases['read-liburing']({ ...args, mode: 'depth' })],
         ['C liburing plain reads, batch = depth', () => cases['read-liburing']({ ...args, mode: 'batch' })],
       ])
