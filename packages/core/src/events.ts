@@ -6,6 +6,7 @@ import {
   IORING_ASYNC_CANCEL_ALL,
   IORING_ASYNC_CANCEL_ANY,
   IORING_ASYNC_CANCEL_FD,
+  IORING_ASYNC_CANCEL_FD_FIXED,
   IORING_ASYNC_CANCEL_OP,
   EPOLL_CTL_ADD,
   EPOLL_CTL_DEL,
@@ -72,7 +73,7 @@ import { syncCancel } from '@iouring/register'
 import { RingEngine, durationMs, toTimespec, type Duration, type OpOptions, type StreamOptions } from './engine.js'
 import { invalidArgType, invalidArgValue, outOfRange } from './errors.js'
 import type { CompletionStream } from './stream.js'
-import { validateFd, validateUint32 } from './validate.js'
+import { fdOf, markFixed, validateFd, validateTarget, validateUint32, type Target } from './validate.js'
 
 const ETIME = -62
 
@@ -100,8 +101,8 @@ export interface TimeoutOptions extends Omit<OpOptions, 'timeout'> {
 export interface CancelOptions extends Omit<OpOptions, 'timeout'> {
   /** Cancel every match, not just the first (IORING_ASYNC_CANCEL_ALL). */
   all?: boolean
-  /** Match requests on this fd instead of a target (IORING_ASYNC_CANCEL_FD). */
-  fd?: number
+  /** Match requests on this fd or registered file instead of a target (IORING_ASYNC_CANCEL_FD). */
+  fd?: Target
   /** Match requests of this opcode, by name ('READ') or value (IORING_ASYNC_CANCEL_OP). */
   op?: string | number
   /** Match any request (IORING_ASYNC_CANCEL_ANY). */
@@ -154,12 +155,13 @@ export class EventRing extends RingEngine {
    * IORING_OP_POLL_ADD: resolves to the events that are ready (POLLIN, ...),
    * at once if they already are (a one-shot poll is level-triggered).
    */
-  pollAdd(fd: number, events: number, options?: OpOptions): Promise<number> {
-    const target = validateFd(fd)
+  pollAdd(fd: Target, events: number, options?: OpOptions): Promise<number> {
+    const target = validateTarget(fd)
     validateUint32(events, 'events')
     this.require(IORING_OP_POLL_ADD)
     const at = this.nextSqe()
-    prepPollAdd(this.sqes, at, target, events)
+    prepPollAdd(this.sqes, at, fdOf(target), events)
+    markFixed(this.sqes, at, target)
     return this.#remember(at, this.start(at, 'poll', undefined, options))
   }
 
@@ -169,19 +171,20 @@ export class EventRing extends RingEngine {
    * one-shot poll instead, so readiness is reported for as long as it holds
    * and nothing is in flight between pulls.
    */
-  pollMultishot(fd: number, events: number, options: PollStreamOptions & { level: true }): AsyncGenerator<number, void, undefined>
-  pollMultishot(fd: number, events: number, options?: PollStreamOptions): CompletionStream<number>
-  pollMultishot(fd: number, events: number, options?: PollStreamOptions): CompletionStream<number> | AsyncGenerator<number, void, undefined> {
-    const target = validateFd(fd)
+  pollMultishot(fd: Target, events: number, options: PollStreamOptions & { level: true }): AsyncGenerator<number, void, undefined>
+  pollMultishot(fd: Target, events: number, options?: PollStreamOptions): CompletionStream<number>
+  pollMultishot(fd: Target, events: number, options?: PollStreamOptions): CompletionStream<number> | AsyncGenerator<number, void, undefined> {
+    const target = validateTarget(fd)
     validateUint32(events, 'events')
     this.require(IORING_OP_POLL_ADD)
-    if (options?.level === true) return this.#pollLevel(target, events, options.signal)
+    if (options?.level === true) return this.#pollLevel(fd, events, options.signal)
     const at = this.nextSqe()
-    prepPollMultishot(this.sqes, at, target, events)
+    prepPollMultishot(this.sqes, at, fdOf(target), events)
+    markFixed(this.sqes, at, target)
     return this.startMultishot(at, 'poll', undefined, options, identity)
   }
 
-  async *#pollLevel(fd: number, events: number, signal: AbortSignal | undefined): AsyncGenerator<number, void, undefined> {
+  async *#pollLevel(fd: Target, events: number, signal: AbortSignal | undefined): AsyncGenerator<number, void, undefined> {
     for (;;) yield await this.pollAdd(fd, events, signal === undefined ? undefined : { signal })
   }
 
@@ -279,10 +282,11 @@ export class EventRing extends RingEngine {
       return this.#cancelled(at, options)
     }
     if (options?.fd !== undefined) {
-      const fd = validateFd(options.fd, 'options.fd')
+      const fd = validateTarget(options.fd, 'options.fd')
       if (options.op !== undefined) flags |= IORING_ASYNC_CANCEL_OP
+      if (fd < 0) flags |= IORING_ASYNC_CANCEL_FD_FIXED
       const at = this.nextSqe()
-      prepCancelFd(this.sqes, at, fd, flags | IORING_ASYNC_CANCEL_FD)
+      prepCancelFd(this.sqes, at, fdOf(fd), flags | IORING_ASYNC_CANCEL_FD)
       if (options.op !== undefined) this.sqes.setUint32(at + SQE_LEN, opcodeOf(options.op), true)
       return this.#cancelled(at, options)
     }

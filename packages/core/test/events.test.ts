@@ -234,6 +234,17 @@ describe('cancellation', () => {
     await expect(ring.cancel(123456)).rejects.toMatchObject({ code: 'ENOENT', syscall: 'cancel' })
   })
 
+  it('poll and cancel take a registered file wherever they take an fd', async () => {
+    registerFiles(ring, [pipe])
+    const polled = ring.pollAdd(ring.fixedFile(0), POLLIN)
+    const read = ring.read(ring.fixedFile(0), Buffer.alloc(1))
+    await settle()
+    expect(await ring.cancel(undefined, { fd: ring.fixedFile(0), op: 'READ', all: true })).toBe(1)
+    await expect(read).rejects.toMatchObject({ code: 'ECANCELED', syscall: 'read' })
+    writeSync(pipe, 'p')
+    expect(await polled).toBe(POLLIN)
+  })
+
   it('cancelSync cancels a pending read before it returns', async () => {
     const pending = ring.read(pipe, Buffer.alloc(1))
     await settle()
