@@ -51,6 +51,13 @@ export function enter(handle: RingHandle, toSubmit: number, minComplete: number,
 export function submit(handle: RingHandle, extraEnterFlags?: number): number
 /** io_uring_register(ring fd, opcode, arg, nrArgs). Result or -errno. */
 export function register(handle: RingHandle, opcode: number, arg: ArrayBufferView | ArrayBuffer | null | undefined, nrArgs: number): number
+/** What resize() returns: the ring as setup() describes it, without the handle and control block. */
+export type ResizedRings = Omit<RingDescription, 'handle' | 'control'>
+/**
+ * IORING_REGISTER_RESIZE_RINGS (Linux 6.13) with IORING_SETUP_CQSIZE/CLAMP in `flags`: the rings move to new memory.
+ * The old sqRing/cqRing/sqes ArrayBuffers are detached. Returns the new description, or -errno.
+ */
+export function resize(handle: RingHandle, sqEntries: number, cqEntries: number, flags: number): ResizedRings | number
 /** Registers the ring fd itself (IORING_REGISTER_RING_FDS); later enters use IORING_ENTER_REGISTERED_RING. 0 or -errno. */
 export function registerRingFd(handle: RingHandle): number
 /** Re-reads CONTROL.INFLIGHT and CONTROL.WANT_REF and refs or unrefs the loop. */

@@ -113,6 +113,7 @@ exports.enter = binding.enter
 exports.submit = binding.submit
 exports.register = binding.register
 exports.registerRingFd = binding.registerRingFd
+exports.resize = binding.resize
 exports.updateRef = binding.updateRef
 exports.close = binding.close
 exports.addressOf = addressOf

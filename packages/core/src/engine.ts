@@ -8,6 +8,8 @@ import {
   IORING_ENTER_GETEVENTS,
   IORING_ENTER_SQ_WAIT,
   IORING_FEAT_REG_REG_RING,
+  IORING_REGISTER_RESIZE_RINGS,
+  IORING_SETUP_CLAMP,
   IORING_SETUP_CQE32,
   IORING_SETUP_CQSIZE,
   IORING_SETUP_NO_SQARRAY,
@@ -36,9 +38,9 @@ import {
   writeTimespec,
   prepCancel64,
 } from '@iouring/ops'
-import { probe as probeRing } from '@iouring/register'
+import { probe as probeRing, registerError } from '@iouring/register'
 import { release } from 'node:os'
-import { abortError, invalidArgType, invalidArgValue, outOfRange, ringClosed, timedOut, unsupportedOperation } from './errors.js'
+import { abortError, invalidArgType, invalidArgValue, invalidState, outOfRange, ringClosed, timedOut, unsupportedOperation } from './errors.js'
 import { CompletionStream } from './stream.js'
 import { validateUint32 } from './validate.js'
 
@@ -63,6 +65,8 @@ const ECANCELED = -125
 export const USER_DATA_LIMIT = 2 ** 52
 
 const EAGAIN = -11
+const EINVAL = -22
+const EOPNOTSUPP = -95
 const EBUSY = -16
 
 /** An IORING_SETUP_* flag by its kernel name without the prefix, e.g. 'SINGLE_ISSUER'. */
@@ -204,33 +208,32 @@ function setupBits(options: IoUringOptions): number {
  * nextSqe(), an ops encoder, start().
  */
 export class RingEngine implements AsyncDisposable {
-  /** The mapped SQE array, for the low-level API. Detached by dispose(). */
-  readonly sqes: DataView
-  readonly params: RingParams
+  #sqes!: DataView
+  #params!: RingParams
   /** IORING_FEAT_* names this kernel reported, e.g. `ring.features.has('NODROP')`. */
   readonly features: ReadonlySet<string>
 
   readonly #handle: RingHandle
-  readonly #sq: Uint32Array
-  readonly #sqHeadIdx: number
-  readonly #sqTailIdx: number
-  readonly #sqFlagsIdx: number
-  readonly #sqMask: number
-  readonly #sqEntries: number
-  readonly #sqeShift: number
-  readonly #sqpoll: boolean
+  #sq!: Uint32Array
+  #sqHeadIdx!: number
+  #sqTailIdx!: number
+  #sqFlagsIdx!: number
+  #sqMask!: number
+  #sqEntries!: number
+  #sqeShift!: number
+  #sqpoll!: boolean
   #sqTail = 0
   #sqPublished = 0
   // The kernel's SQ head as last read; re-read only when the SQ looks full.
   #sqHead = 0
 
-  readonly #cq: Uint32Array
-  readonly #cqRes: Int32Array
-  readonly #cqHeadIdx: number
-  readonly #cqTailIdx: number
-  readonly #cqMask: number
-  readonly #cqesIdx: number
-  readonly #cqeWordsShift: number
+  #cq!: Uint32Array
+  #cqRes!: Int32Array
+  #cqHeadIdx!: number
+  #cqTailIdx!: number
+  #cqMask!: number
+  #cqesIdx!: number
+  #cqeWordsShift!: number
   #cqHead = 0
 
   readonly #control: Int32Array
@@ -290,59 +293,31 @@ export class RingEngine implements AsyncDisposable {
       cqEntries = validateUint32(options.cqEntries, 'options.cqEntries')
       flags |= IORING_SETUP_CQSIZE
     }
-    const ring = native.setup(
-      {
-        entries,
-        cqEntries,
-        flags: flags >>> 0,
-        sqThreadCpu: options.sqThreadCpu ?? 0,
-        sqThreadIdle: options.sqThreadIdle ?? 0,
-        wqFd: options.wqFd ?? 0,
-      },
-      (status) => this.#onWake(status),
-    )
+    const setup = (bits: number) =>
+      native.setup(
+        {
+          entries,
+          cqEntries,
+          flags: bits >>> 0,
+          sqThreadCpu: options.sqThreadCpu ?? 0,
+          sqThreadIdle: options.sqThreadIdle ?? 0,
+          wqFd: options.wqFd ?? 0,
+        },
+        (status) => this.#onWake(status),
+      )
+    // IORING_SETUP_NO_SQARRAY (6.6) where the kernel has it: the ring indexes
+    // SQEs directly, with nothing to keep in step (and resize() needs it).
+    let ring = setup(flags | IORING_SETUP_NO_SQARRAY)
+    if (ring === EINVAL) ring = setup(flags)
     if (typeof ring === 'number') throw native.systemError(ring, 'io_uring_setup')
 
     this.#handle = ring.handle
-    this.#sq = new Uint32Array(ring.sqRing)
-    this.#sqHeadIdx = ring.sqOff.head >>> 2
-    this.#sqTailIdx = ring.sqOff.tail >>> 2
-    this.#sqFlagsIdx = ring.sqOff.flags >>> 2
-    this.#sqMask = this.#sq[ring.sqOff.ringMask >>> 2]
-    this.#sqEntries = ring.sqEntries
-    this.#sqeShift = ring.flags & IORING_SETUP_SQE128 ? Math.log2(SQE128_SIZE) : Math.log2(SQE_SIZE)
-    this.#sqpoll = (ring.flags & IORING_SETUP_SQPOLL) !== 0
-    this.#sqTail = this.#sqPublished = this.#sq[this.#sqTailIdx]
-    this.#sqHead = this.#sq[this.#sqHeadIdx]
-    // The SQ array maps ring slots to SQE indices; the identity mapping, set
-    // once, lets the SQE array itself act as the ring.
-    if (!(ring.flags & IORING_SETUP_NO_SQARRAY)) {
-      const array = new Uint32Array(ring.sqRing, ring.sqOff.array, ring.sqEntries)
-      for (let i = 0; i < ring.sqEntries; i++) array[i] = i
-    }
-    this.sqes = new DataView(ring.sqes)
-
-    this.#cq = new Uint32Array(ring.cqRing)
-    this.#cqRes = new Int32Array(ring.cqRing)
-    this.#cqHeadIdx = ring.cqOff.head >>> 2
-    this.#cqTailIdx = ring.cqOff.tail >>> 2
-    this.#cqMask = this.#cq[ring.cqOff.ringMask >>> 2]
-    this.#cqesIdx = ring.cqOff.cqes >>> 2
-    this.#cqeWordsShift = Math.log2((ring.flags & IORING_SETUP_CQE32 ? CQE32_SIZE : CQE_SIZE) >>> 2)
-    this.#cqHead = this.#cq[this.#cqHeadIdx]
+    this.#adopt(ring)
 
     this.#control = new Int32Array(ring.control)
     this.#stats = new Float64Array(ring.control)
 
-    const featureNames = namesOf(FEATURES, ring.features)
-    this.features = new Set(featureNames)
-    this.params = Object.freeze({
-      fd: ring.fd,
-      sqEntries: ring.sqEntries,
-      cqEntries: ring.cqEntries,
-      setup: Object.freeze(namesOf(SETUP_FLAGS, ring.flags)),
-      features: Object.freeze(featureNames),
-    })
+    this.features = new Set(namesOf(FEATURES, ring.features))
     if (options.registerRingFd !== false && ring.features & IORING_FEAT_REG_REG_RING) native.registerRingFd(this.#handle)
     this.#probe = this.#readProbe()
   }
@@ -351,6 +326,15 @@ export class RingEngine implements AsyncDisposable {
   get handle(): RingHandle {
     if (this.#state === State.Closed) throw ringClosed()
     return this.#handle
+  }
+
+  /** The mapped SQE array, for the low-level API. Detached by dispose() and resize(). */
+  get sqes(): DataView {
+    return this.#sqes
+  }
+
+  get params(): RingParams {
+    return this.#params
   }
 
   get stats(): RingStats {
@@ -371,6 +355,70 @@ export class RingEngine implements AsyncDisposable {
 
   get closed(): boolean {
     return this.#state !== State.Open
+  }
+
+  /**
+   * IORING_REGISTER_RESIZE_RINGS (Linux 6.13): gives the rings new sizes.
+   * What was prepared is submitted first and what was posted is reaped; the
+   * kernel copies anything still pending to the new rings. Views of the old
+   * `ring.sqes` are detached. The kernel resizes only rings created with
+   * `setup: ['SINGLE_ISSUER', 'DEFER_TASKRUN']`.
+   */
+  resize(size: { sqEntries: number; cqEntries?: number; clamp?: boolean }): void {
+    if (this.#state !== State.Open) throw ringClosed()
+    if (size === null || typeof size !== 'object') throw invalidArgType('size', 'of type object', size)
+    if (this.#chain !== undefined || this.#reaping) throw invalidState('a ring cannot be resized while it builds a chain or reaps')
+    const sqEntries = validateUint32(size.sqEntries, 'size.sqEntries')
+    let flags = size.clamp === true ? IORING_SETUP_CLAMP : 0
+    let cqEntries = 0
+    if (size.cqEntries !== undefined) {
+      cqEntries = validateUint32(size.cqEntries, 'size.cqEntries')
+      flags |= IORING_SETUP_CQSIZE
+    }
+    if (this.#sqPublished !== this.#sqTail || this.#sqTail !== Atomics.load(this.#sq, this.#sqHeadIdx)) this.#drainSq()
+    this.#reap(undefined)
+    const ring = native.resize(this.#handle, sqEntries, cqEntries, flags)
+    if (ring === EOPNOTSUPP) throw invalidState('this ring has an SQ array (a kernel older than 6.6 made it), which cannot be located after a resize')
+    if (typeof ring === 'number') throw registerError(ring, IORING_REGISTER_RESIZE_RINGS)
+    this.#adopt(ring)
+  }
+
+  /** Takes over the mapped rings setup() or resize() described. */
+  #adopt(ring: native.ResizedRings): void {
+    this.#sq = new Uint32Array(ring.sqRing)
+    this.#sqHeadIdx = ring.sqOff.head >>> 2
+    this.#sqTailIdx = ring.sqOff.tail >>> 2
+    this.#sqFlagsIdx = ring.sqOff.flags >>> 2
+    this.#sqMask = this.#sq[ring.sqOff.ringMask >>> 2]
+    this.#sqEntries = ring.sqEntries
+    this.#sqeShift = ring.flags & IORING_SETUP_SQE128 ? Math.log2(SQE128_SIZE) : Math.log2(SQE_SIZE)
+    this.#sqpoll = (ring.flags & IORING_SETUP_SQPOLL) !== 0
+    this.#sqTail = this.#sqPublished = this.#sq[this.#sqTailIdx]
+    this.#sqHead = this.#sq[this.#sqHeadIdx]
+    // The SQ array maps ring slots to SQE indices; the identity mapping, set
+    // once, lets the SQE array itself act as the ring.
+    if (!(ring.flags & IORING_SETUP_NO_SQARRAY)) {
+      const array = new Uint32Array(ring.sqRing, ring.sqOff.array, ring.sqEntries)
+      for (let i = 0; i < ring.sqEntries; i++) array[i] = i
+    }
+    this.#sqes = new DataView(ring.sqes)
+
+    this.#cq = new Uint32Array(ring.cqRing)
+    this.#cqRes = new Int32Array(ring.cqRing)
+    this.#cqHeadIdx = ring.cqOff.head >>> 2
+    this.#cqTailIdx = ring.cqOff.tail >>> 2
+    this.#cqMask = this.#cq[ring.cqOff.ringMask >>> 2]
+    this.#cqesIdx = ring.cqOff.cqes >>> 2
+    this.#cqeWordsShift = Math.log2((ring.flags & IORING_SETUP_CQE32 ? CQE32_SIZE : CQE_SIZE) >>> 2)
+    this.#cqHead = this.#cq[this.#cqHeadIdx]
+
+    this.#params = Object.freeze({
+      fd: ring.fd,
+      sqEntries: ring.sqEntries,
+      cqEntries: ring.cqEntries,
+      setup: Object.freeze(namesOf(SETUP_FLAGS, ring.flags)),
+      features: Object.freeze(namesOf(FEATURES, ring.features)),
+    })
   }
 
   /** Which opcodes this kernel supports, as probed when the ring was created. */

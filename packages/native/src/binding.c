@@ -77,6 +77,7 @@ _Static_assert(sizeof(struct iou_params) == 120, "io_uring_params is 120 bytes")
 #define IOU_ENTER_REGISTERED_RING (1U << 4)
 
 #define IOU_REGISTER_RING_FDS 20
+#define IOU_REGISTER_RESIZE_RINGS 33
 #define IOU_REGISTER_USE_REGISTERED_RING (1U << 31)
 
 // The control block shared with JavaScript: Int32 slots, then Float64 stats.
@@ -257,13 +258,57 @@ static void on_poll(uv_poll_t *h, int status, int events) {
   call_js(r, status < 0 ? status : 0);
 }
 
-static void unmap_ring(ring_t *r) {
+static void unmap_rings(ring_t *r) {
   if (r->sqes_ptr) munmap(r->sqes_ptr, r->sqes_sz);
   if (r->cq_ptr && r->cq_ptr != r->ring_ptr) munmap(r->cq_ptr, r->cq_sz);
   if (r->ring_ptr) munmap(r->ring_ptr, r->ring_sz);
   r->sqes_ptr = r->cq_ptr = r->ring_ptr = NULL;
+}
+
+static void unmap_ring(ring_t *r) {
+  unmap_rings(r);
   if (r->fd >= 0) close(r->fd);
   r->fd = -1;
+}
+
+static void *map_region(ring_t *r, size_t size, unsigned long long offset, int *err) {
+  void *ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd, (off_t)offset);
+  if (ptr != MAP_FAILED) return ptr;
+  *err = -errno;
+  return NULL;
+}
+
+// Maps the SQ ring, CQ ring (one mapping with IORING_FEAT_SINGLE_MMAP) and
+// SQE array as r->p describes them, and points at the indices the addon
+// reads. 0 or -errno, with nothing left mapped on failure.
+static int map_rings(ring_t *r) {
+  struct iou_params *p = &r->p;
+  size_t sqe_size = (p->flags & IOU_SETUP_SQE128) ? 128 : 64;
+  size_t cqe_size = (p->flags & IOU_SETUP_CQE32) ? 32 : 16;
+  size_t sq_sz = (p->flags & IOU_SETUP_NO_SQARRAY) ? 0 : p->sq_off.array + p->sq_entries * sizeof(uint32_t);
+  r->cq_sz = p->cq_off.cqes + p->cq_entries * cqe_size;
+  r->ring_sz = sq_sz;
+  if (p->features & IOU_FEAT_SINGLE_MMAP) {
+    if (r->cq_sz > r->ring_sz) r->ring_sz = r->cq_sz;
+    r->cq_sz = r->ring_sz;
+  }
+  r->sqes_sz = p->sq_entries * sqe_size;
+  int err = 0;
+  r->ring_ptr = map_region(r, r->ring_sz, IOU_OFF_SQ_RING, &err);
+  if (!err) r->cq_ptr = (p->features & IOU_FEAT_SINGLE_MMAP) ? r->ring_ptr : map_region(r, r->cq_sz, IOU_OFF_CQ_RING, &err);
+  if (!err) r->sqes_ptr = map_region(r, r->sqes_sz, IOU_OFF_SQES, &err);
+  if (err) {
+    unmap_rings(r);
+    return err;
+  }
+  char *sq = r->ring_ptr;
+  char *cq = r->cq_ptr;
+  r->sq_khead = (unsigned *)(sq + p->sq_off.head);
+  r->sq_ktail = (unsigned *)(sq + p->sq_off.tail);
+  r->sq_kflags = (unsigned *)(sq + p->sq_off.flags);
+  r->cq_khead = (unsigned *)(cq + p->cq_off.head);
+  r->cq_ktail = (unsigned *)(cq + p->cq_off.tail);
+  return 0;
 }
 
 static void on_handle_closed(uv_handle_t *h) {
@@ -289,9 +334,9 @@ static void begin_close(ring_t *r) {
 
 // Drops what the ring holds in the JavaScript heap. With `detach`, the mapped
 // ArrayBuffers are detached first so no view can reach unmapped memory.
-static void release_js(ring_t *r, bool detach) {
+static void drop_buffers(ring_t *r, int count, bool detach) {
   napi_env env = r->env;
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < count; i++) {
     if (r->buffers[i] == NULL) continue;
     napi_value ab;
     if (detach && napi_get_reference_value(env, r->buffers[i], &ab) == napi_ok && ab != NULL) {
@@ -300,6 +345,11 @@ static void release_js(ring_t *r, bool detach) {
     napi_delete_reference(env, r->buffers[i]);
     r->buffers[i] = NULL;
   }
+}
+
+static void release_js(ring_t *r, bool detach) {
+  napi_env env = r->env;
+  drop_buffers(r, 4, detach);
   if (r->on_wake) napi_delete_reference(env, r->on_wake);
   r->on_wake = NULL;
   if (r->async_ctx) napi_async_destroy(env, r->async_ctx);
@@ -378,6 +428,27 @@ static napi_value external_buffer(napi_env env, ring_t *r, int slot, void *ptr, 
   return ab;
 }
 
+// Sets the ring's parameters, offsets and mapped ArrayBuffers (references
+// 0-2) on `out`; returns `out`, or NULL with an exception pending.
+static napi_value describe_rings(napi_env env, ring_t *r, napi_value out) {
+  static const char *const sq_names[] = {"head", "tail", "ringMask", "ringEntries", "flags", "dropped", "array"};
+  static const char *const cq_names[] = {"head", "tail", "ringMask", "ringEntries", "overflow", "cqes", "flags"};
+  struct iou_params *p = &r->p;
+  NAPI_CALL(env, set_u32(env, out, "fd", (uint32_t)r->fd));
+  NAPI_CALL(env, set_u32(env, out, "sqEntries", p->sq_entries));
+  NAPI_CALL(env, set_u32(env, out, "cqEntries", p->cq_entries));
+  NAPI_CALL(env, set_u32(env, out, "flags", p->flags));
+  NAPI_CALL(env, set_u32(env, out, "features", p->features));
+  NAPI_CALL(env, set_u32(env, out, "sqThreadCpu", p->sq_thread_cpu));
+  NAPI_CALL(env, set_u32(env, out, "sqThreadIdle", p->sq_thread_idle));
+  NAPI_CALL(env, napi_set_named_property(env, out, "sqOff", offsets_object(env, &p->sq_off.head, sq_names, 7)));
+  NAPI_CALL(env, napi_set_named_property(env, out, "cqOff", offsets_object(env, &p->cq_off.head, cq_names, 7)));
+  NAPI_CALL(env, napi_set_named_property(env, out, "sqRing", external_buffer(env, r, 0, r->ring_ptr, r->ring_sz)));
+  NAPI_CALL(env, napi_set_named_property(env, out, "cqRing", external_buffer(env, r, 1, r->cq_ptr, r->cq_sz)));
+  NAPI_CALL(env, napi_set_named_property(env, out, "sqes", external_buffer(env, r, 2, r->sqes_ptr, r->sqes_sz)));
+  return out;
+}
+
 // setup(options, onWake) -> ring description | -errno
 static napi_value js_setup(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -414,40 +485,7 @@ static napi_value js_setup(napi_env env, napi_callback_info info) {
   r->enter_fd = fd;
   r->p = p;
 
-  size_t sqe_size = (p.flags & IOU_SETUP_SQE128) ? 128 : 64;
-  size_t cqe_size = (p.flags & IOU_SETUP_CQE32) ? 32 : 16;
-  size_t sq_sz = (p.flags & IOU_SETUP_NO_SQARRAY) ? 0 : p.sq_off.array + p.sq_entries * sizeof(uint32_t);
-  r->cq_sz = p.cq_off.cqes + p.cq_entries * cqe_size;
-  r->ring_sz = sq_sz;
-  if (p.features & IOU_FEAT_SINGLE_MMAP) {
-    if (r->cq_sz > r->ring_sz) r->ring_sz = r->cq_sz;
-    r->cq_sz = r->ring_sz;
-  }
-  int err = 0;
-  r->ring_ptr = mmap(NULL, r->ring_sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IOU_OFF_SQ_RING);
-  if (r->ring_ptr == MAP_FAILED) {
-    err = -errno;
-    r->ring_ptr = NULL;
-  }
-  if (!err) {
-    if (p.features & IOU_FEAT_SINGLE_MMAP) {
-      r->cq_ptr = r->ring_ptr;
-    } else {
-      r->cq_ptr = mmap(NULL, r->cq_sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IOU_OFF_CQ_RING);
-      if (r->cq_ptr == MAP_FAILED) {
-        err = -errno;
-        r->cq_ptr = NULL;
-      }
-    }
-  }
-  if (!err) {
-    r->sqes_sz = p.sq_entries * sqe_size;
-    r->sqes_ptr = mmap(NULL, r->sqes_sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IOU_OFF_SQES);
-    if (r->sqes_ptr == MAP_FAILED) {
-      err = -errno;
-      r->sqes_ptr = NULL;
-    }
-  }
+  int err = map_rings(r);
   uv_loop_t *loop = NULL;
   if (!err && napi_get_uv_event_loop(env, &loop) != napi_ok) err = -EINVAL;
   if (!err && uv_poll_init(loop, &r->poll, fd) != 0) err = -EINVAL;
@@ -466,12 +504,6 @@ static napi_value js_setup(napi_env env, napi_callback_info info) {
   uv_poll_start(&r->poll, UV_READABLE, on_poll);
   uv_prepare_start(&r->prepare, on_prepare);
 
-  char *sq = r->ring_ptr;
-  r->sq_khead = (unsigned *)(sq + p.sq_off.head);
-  r->sq_ktail = (unsigned *)(sq + p.sq_off.tail);
-  r->sq_kflags = (unsigned *)(sq + p.sq_off.flags);
-  r->cq_khead = (unsigned *)((char *)r->cq_ptr + p.cq_off.head);
-  r->cq_ktail = (unsigned *)((char *)r->cq_ptr + p.cq_off.tail);
   r->ctrl_i32 = (int32_t *)r->ctrl;
   r->stats = r->ctrl;
   r->ctrl_i32[CTRL_WANT_REF] = 1;
@@ -482,8 +514,6 @@ static napi_value js_setup(napi_env env, napi_callback_info info) {
   NAPI_CALL(env, napi_async_init(env, NULL, name, &r->async_ctx));
   NAPI_CALL(env, napi_add_async_cleanup_hook(env, on_env_cleanup, r, &r->cleanup));
 
-  static const char *const sq_names[] = {"head", "tail", "ringMask", "ringEntries", "flags", "dropped", "array"};
-  static const char *const cq_names[] = {"head", "tail", "ringMask", "ringEntries", "overflow", "cqes", "flags"};
   napi_value out, handle;
   NAPI_CALL(env, napi_create_object(env, &out));
   r->box = malloc(sizeof(box_t));
@@ -494,18 +524,7 @@ static napi_value js_setup(napi_env env, napi_callback_info info) {
   r->box->ring = r;
   NAPI_CALL(env, napi_create_external(env, r->box, finalize_box, NULL, &handle));
   NAPI_CALL(env, napi_set_named_property(env, out, "handle", handle));
-  NAPI_CALL(env, set_u32(env, out, "fd", (uint32_t)fd));
-  NAPI_CALL(env, set_u32(env, out, "sqEntries", p.sq_entries));
-  NAPI_CALL(env, set_u32(env, out, "cqEntries", p.cq_entries));
-  NAPI_CALL(env, set_u32(env, out, "flags", p.flags));
-  NAPI_CALL(env, set_u32(env, out, "features", p.features));
-  NAPI_CALL(env, set_u32(env, out, "sqThreadCpu", p.sq_thread_cpu));
-  NAPI_CALL(env, set_u32(env, out, "sqThreadIdle", p.sq_thread_idle));
-  NAPI_CALL(env, napi_set_named_property(env, out, "sqOff", offsets_object(env, &p.sq_off.head, sq_names, 7)));
-  NAPI_CALL(env, napi_set_named_property(env, out, "cqOff", offsets_object(env, &p.cq_off.head, cq_names, 7)));
-  NAPI_CALL(env, napi_set_named_property(env, out, "sqRing", external_buffer(env, r, 0, r->ring_ptr, r->ring_sz)));
-  NAPI_CALL(env, napi_set_named_property(env, out, "cqRing", external_buffer(env, r, 1, r->cq_ptr, r->cq_sz)));
-  NAPI_CALL(env, napi_set_named_property(env, out, "sqes", external_buffer(env, r, 2, r->sqes_ptr, r->sqes_sz)));
+  if (describe_rings(env, r, out) == NULL) return NULL;
   NAPI_CALL(env, napi_set_named_property(env, out, "control", external_buffer(env, r, 3, r->ctrl, CTRL_BYTES)));
   return out;
 }
@@ -598,6 +617,42 @@ static napi_value js_register(napi_env env, napi_callback_info info) {
   if (!get_optional_view(env, argv[2], &arg, &len)) return NULL;
   long ret = syscall(SYS_io_uring_register, r->fd, opcode, arg, nr);
   return make_errno(env, ret < 0 ? -errno : (int)ret);
+}
+
+// resize(handle, sqEntries, cqEntries, flags) -> new ring description | -errno.
+// IORING_REGISTER_RESIZE_RINGS moves the rings to new memory (pending SQEs and
+// CQEs are copied over): the old mapped ArrayBuffers are detached, the new
+// rings mapped, and described as setup() describes them.
+static napi_value js_resize(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4) {
+    napi_throw_type_error(env, "ERR_MISSING_ARGS", "resize(handle, sqEntries, cqEntries, flags)");
+    return NULL;
+  }
+  ring_t *r = get_ring(env, argv[0]);
+  if (r == NULL) return NULL;
+  // The kernel does not report where a resized ring's SQ array is (6.18
+  // leaves sq_off.array 0), so only rings without one can be remapped.
+  if (!(r->p.flags & IOU_SETUP_NO_SQARRAY)) return make_errno(env, -EOPNOTSUPP);
+  struct iou_params p;
+  memset(&p, 0, sizeof(p));
+  NAPI_CALL(env, napi_get_value_uint32(env, argv[1], &p.sq_entries));
+  NAPI_CALL(env, napi_get_value_uint32(env, argv[2], &p.cq_entries));
+  NAPI_CALL(env, napi_get_value_uint32(env, argv[3], &p.flags));
+  if (syscall(SYS_io_uring_register, r->fd, IOU_REGISTER_RESIZE_RINGS, &p, 1) < 0) return make_errno(env, -errno);
+  drop_buffers(r, 3, true);
+  unmap_rings(r);
+  r->p.sq_entries = p.sq_entries;
+  r->p.cq_entries = p.cq_entries;
+  r->p.sq_off = p.sq_off;
+  r->p.cq_off = p.cq_off;
+  int err = map_rings(r);
+  if (err) return make_errno(env, err);
+  napi_value out;
+  NAPI_CALL(env, napi_create_object(env, &out));
+  return describe_rings(env, r, out);
 }
 
 // registerRingFd(handle) -> 0 | -errno: registers the ring's own fd so that
@@ -719,6 +774,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"submit", NULL, js_submit, NULL, NULL, NULL, napi_default, NULL},
       {"register", NULL, js_register, NULL, NULL, NULL, napi_default, NULL},
       {"registerRingFd", NULL, js_register_ring_fd, NULL, NULL, NULL, napi_default, NULL},
+      {"resize", NULL, js_resize, NULL, NULL, NULL, napi_default, NULL},
       {"updateRef", NULL, js_update_ref, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
       {"address", NULL, js_address, NULL, NULL, NULL, napi_default, NULL},

@@ -369,15 +369,12 @@ export function napiStaticId(ring: Ring, action: 'add' | 'remove', napiId: numbe
 // ---- resize ------------------------------------------------------------------------------------------
 
 /**
- * IORING_REGISTER_RESIZE_RINGS (Linux 6.13) is refused, always: the kernel
- * moves the SQ and CQ rings to new memory that must be mapped again, while
- * @iouring/native maps each ring once and hands JavaScript ArrayBuffers over
- * that mapping. Resizing would leave the ring writing SQEs into, and reading
- * CQEs from, memory the kernel no longer looks at. Throws
- * ERR_IOURING_UNSUPPORTED_OP on kernels without it, ERR_IOURING_RESIZE_REFUSED
- * otherwise; nothing reaches the kernel. Create a ring of the size you need.
+ * IORING_REGISTER_RESIZE_RINGS (Linux 6.13). The rings move to new memory, so
+ * only the owner of their mapping can do it: an @iouring/core ring, whose
+ * resize() this calls. A ring without one is refused with
+ * ERR_IOURING_RESIZE_REFUSED and left untouched.
  */
-export function resizeRings(ring: Ring, size: { sqEntries: number; cqEntries?: number }): never {
+export function resizeRings(ring: Ring, size: { sqEntries: number; cqEntries?: number; clamp?: boolean }): void {
   handleOf(ring)
   const s = checkObject(size, 'size')
   validateInteger(s.sqEntries, 'size.sqEntries', 1, 32768)
@@ -385,9 +382,10 @@ export function resizeRings(ring: Ring, size: { sqEntries: number; cqEntries?: n
   const name = registerOpName(IORING_REGISTER_RESIZE_RINGS)
   const since = REGISTER_OPS.find((op) => op.value === IORING_REGISTER_RESIZE_RINGS)?.since ?? '6.13'
   if (!kernelAtLeast(since)) throw Object.assign(unsupported(`IORING_${name}`, since, kernelVersion().release), { opcode: name })
+  const resize = (ring as { resize?: unknown }).resize
+  if (typeof resize === 'function') return resize.call(ring, size)
   const err = new Error(
-    `IORING_${name} is refused: @iouring/native maps the SQ and CQ rings into JavaScript once and cannot map them again, ` +
-      'so after a resize the ring would keep using memory the kernel has abandoned. Create a new ring of the size you need instead.',
+    `IORING_${name} needs the owner of the ring's mapping to map it again: use an @iouring/core ring (ring.resize()).`,
   )
   throw Object.assign(err, { code: 'ERR_IOURING_RESIZE_REFUSED', opcode: name })
 }

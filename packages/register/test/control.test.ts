@@ -308,7 +308,7 @@ describe('clock, NAPI, ring fd, resize', () => {
     expect(nop(r)).toBe(0)
   })
 
-  it('resizeRings() is refused without touching the ring', () => {
+  it('resizeRings() on a ring without a resize() of its own is refused without touching it', () => {
     const r = ring()
     expect(() => resizeRings(r, { sqEntries: 16 })).toThrow(
       expect.objectContaining({
