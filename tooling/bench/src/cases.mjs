@@ -168,8 +168,8 @@ export const cases = {
   },
 
   /** The low-level API, batch = depth: plain or fixed (READ_FIXED + IOSQE_FIXED_FILE), ring fd registered or not. */
-  async 'read-lowlevel'({ path, depth, fixed = false, registerRingFd = true }) {
-    const ring = new IoUring({ entries: 256, registerRingFd })
+  async 'read-lowlevel'({ path, depth, fixed = false, registerRingFd = true, setup }) {
+    const ring = new IoUring({ entries: 256, registerRingFd, setup })
     const fd = fs.openSync(path, 'r')
     const next = offsets(fileBlocks(path))
     const arena = pageAligned(BLOCK * depth)
