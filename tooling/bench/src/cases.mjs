@@ -100,8 +100,8 @@ export const cases = {
     return measureDepth(1, () => new Promise((resolve) => setImmediate(resolve)))
   },
 
-  async 'read-promise'({ path, depth, setup }) {
-    const ring = new IoUring({ entries: 256, setup })
+  async 'read-promise'({ path, depth, setup, registerRingFd = true }) {
+    const ring = new IoUring({ entries: 256, setup, registerRingFd })
     const fd = fs.openSync(path, 'r')
     const next = offsets(fileBlocks(path))
     const buffers = []
@@ -146,21 +146,6 @@ export const cases = {
     const rate = await measureDepth(depth, () => {
       const at = free.pop()
       return ring.readFixed(file, 0, at, BLOCK, next()).then(() => free.push(at))
-    })
-    fs.closeSync(fd)
-    await ring.dispose()
-    return rate
-  },
-
-  /** ring.read (not fixed), with the ring fd registered or not. */
-  async 'read-promise-ringfd'({ path, depth, registerRingFd }) {
-    const ring = new IoUring({ entries: 256, registerRingFd })
-    const fd = fs.openSync(path, 'r')
-    const next = offsets(fileBlocks(path))
-    const buffers = []
-    const rate = await measureDepth(depth, () => {
-      const buf = buffers.pop() ?? Buffer.allocUnsafeSlow(BLOCK)
-      return ring.read(fd, buf, next()).then(() => buffers.push(buf))
     })
     fs.closeSync(fd)
     await ring.dispose()

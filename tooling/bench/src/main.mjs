@@ -98,7 +98,7 @@ if (!only || only === 'read') {
         // Registration (issue 4): fixed buffer + fixed file, registered ring fd on/off, C liburing plain reads.
         ['@iouring ring.readFixed, fixed file + buffer (promise)', () => cases['read-fixed-promise'](args)],
         ['@iouring low-level READ_FIXED, fixed file + buffer', () => cases['read-lowlevel']({ ...args, fixed: true })],
-        ['@iouring ring.read (promise), ring fd not registered', () => cases['read-promise-ringfd']({ ...args, registerRingFd: false })],
+        ['@iouring ring.read (promise), ring fd not registered', () => cases['read-promise']({ ...args, registerRingFd: false })],
         ['@iouring low-level, ring fd registered', () => cases['read-lowlevel']({ ...args, registerRingFd: true })],
         ['@iouring low-level, ring fd not registered', () => cases['read-lowlevel']({ ...args, registerRingFd: false })],
         ['C liburing plain reads, depth in flight', () => cases['read-liburing']({ ...args, mode: 'depth' })],
