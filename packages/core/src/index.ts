@@ -13,3 +13,9 @@ export type { PollStreamOptions, TimeoutOptions, TimeoutClock, CancelOptions, Ms
 export type { CodedError } from './errors.js'
 export { systemError } from '@iouring/native'
 export type { SystemError } from '@iouring/native'
+// The event bits pollAdd/pollMultishot and epollCtl take, re-exported from @iouring/ops.
+export {
+  POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLRDBAND, POLLWRNORM, POLLWRBAND, POLLMSG, POLLRDHUP,
+  EPOLLIN, EPOLLPRI, EPOLLOUT, EPOLLERR, EPOLLHUP, EPOLLRDNORM, EPOLLRDBAND, EPOLLWRNORM, EPOLLWRBAND, EPOLLMSG, EPOLLRDHUP,
+  EPOLLEXCLUSIVE, EPOLLWAKEUP, EPOLLONESHOT, EPOLLET,
+} from '@iouring/ops'

@@ -135,6 +135,23 @@ describe('timeouts', () => {
     expect(ring.pending).toBe(0)
   })
 
+  it('etimeSuccess: an expired timeout in a chain lets the next step run', async () => {
+    const plain = await ring.chain((r) => [r.timeout(1), r.nop()])
+    expect(plain[0]).toEqual({ status: 'fulfilled', value: 0 })
+    expect((plain[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'ECANCELED' })
+    const success = await ring.chain((r) => [r.timeout(1, { etimeSuccess: true }), r.nop()])
+    expect(success).toEqual([
+      { status: 'fulfilled', value: 0 },
+      { status: 'fulfilled', value: 0 },
+    ])
+  })
+
+  it('the poll event bits are exported by core as well', async () => {
+    const core = await import('@iouring/core')
+    expect(core.POLLIN).toBe(POLLIN)
+    expect(core.EPOLLIN).toBe(EPOLLIN)
+  })
+
   it('sleep() waits through the ring', async () => {
     const started = performance.now()
     await ring.sleep(20)
