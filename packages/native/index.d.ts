@@ -79,6 +79,8 @@ export function epollCreate(): number
  * Close both ends with fs.closeSync. Kernels since 6.16 can make one through the ring (IORING_OP_PIPE).
  */
 export function pipe(flags?: number): [number, number] | number
+/** fcntl(F_SETPIPE_SZ): sets a pipe's capacity (rounded up to a power-of-two number of pages; at most /proc/sys/fs/pipe-max-size unless privileged). The new capacity, or -errno. */
+export function setPipeSize(fd: number, size: number): number
 /** eventfd(2) flags. */
 export const EFD: { readonly SEMAPHORE: 1; readonly NONBLOCK: 2048; readonly CLOEXEC: 524288 }
 

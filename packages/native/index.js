@@ -120,6 +120,7 @@ exports.addressOf = addressOf
 exports.eventfd = binding.eventfd
 exports.epollCreate = binding.epollCreate
 exports.pipe = binding.pipe
+exports.setPipeSize = binding.setPipeSize
 exports.EFD = EFD
 exports.systemError = systemError
 exports.CONTROL = CONTROL

@@ -160,6 +160,11 @@ interface SlotExtra {
   /** The file an operation named (startPath): its system error carries `path` and `dest`, as node:fs errors do. */
   path?: string
   dest?: string
+  /** startWithResult(): what the promise resolves to, from the CQE's result and `data`. */
+  result?: (res: number, data: unknown) => unknown
+  /** startWithResult(): frees what `data` holds when the operation fails or is never submitted. */
+  failed?: (data: unknown) => void
+  data?: unknown
 }
 
 interface ChainState {
@@ -577,7 +582,10 @@ export class RingEngine implements AsyncDisposable {
     const signal = options?.signal
     if (signal !== undefined) {
       validateSignal(signal)
-      if (signal.aborted) return Promise.reject(abortError(signal.reason))
+      if (signal.aborted) {
+        extra?.failed?.(extra.data)
+        return Promise.reject(abortError(signal.reason))
+      }
     }
     let flags = this.#optionFlags(options)
     const timeoutMs = options?.timeout === undefined ? undefined : durationMs(options.timeout, 'options.timeout')
@@ -627,6 +635,18 @@ export class RingEngine implements AsyncDisposable {
    */
   protected startPath(at: number, syscall: string, keep: unknown, options: OpOptions | undefined, path: string, dest?: string): Promise<number> {
     return this.startWith(at, syscall, keep, options, dest === undefined ? { path } : { path, dest })
+  }
+
+  /**
+   * start() for an operation whose promise resolves to `result(res, data)`
+   * instead of the CQE's result (stat: the Stats decoded from the buffer
+   * `data` names), with no closure or promise of its own. `failed(data)`
+   * runs instead when the operation fails or is never submitted; with `path`
+   * a failure's system error carries it, as with startPath().
+   */
+  protected startWithResult<T, D>(at: number, syscall: string, keep: unknown, options: OpOptions | undefined, result: (res: number, data: D) => T, failed: ((data: D) => void) | undefined, data: D, path?: string): Promise<T> {
+    const extra: SlotExtra = { result: result as SlotExtra['result'], failed: failed as SlotExtra['failed'], data, path }
+    return this.startWith(at, syscall, keep, options, extra) as unknown as Promise<T>
   }
 
   /**
@@ -863,7 +883,9 @@ export class RingEngine implements AsyncDisposable {
     for (const promise of chain.promises) promise.catch(noop)
     for (const slot of chain.slots) {
       const reject = this.#reject[slot]
+      const extra = this.#extra[slot]
       this.#releaseSlot(slot)
+      extra?.failed?.(extra.data)
       this.#inflight--
       reject?.(err)
     }
@@ -1037,7 +1059,10 @@ export class RingEngine implements AsyncDisposable {
     if (stream !== undefined) {
       if (ok) stream.push(extra.map!(res, flags))
       stream.end(error)
-    } else if (error !== undefined) reject!(error)
+    } else if (error !== undefined) {
+      extra.failed?.(extra.data)
+      reject!(error)
+    } else if (extra.result !== undefined) (resolve as (value: unknown) => void)(extra.result(res, extra.data))
     else resolve!(res >= 0 ? res : 0)
   }
 

@@ -1,4 +1,4 @@
-import { readFileSync, type BigIntStats, type Stats } from 'node:fs'
+import type { BigIntStats, Stats } from 'node:fs'
 import * as native from '@iouring/native'
 import {
   AT_EMPTY_PATH,
@@ -67,12 +67,13 @@ import {
   prepUnlinkat,
   type Statx,
 } from '@iouring/ops'
-import { isFixedFile, type FixedFile } from '@iouring/register'
+import { isFixedFile } from '@iouring/register'
 import type { OpOptions } from './engine.js'
 import { invalidArgType, invalidArgValue, outOfRange } from './errors.js'
 import { EventRing } from './events.js'
 import { parseFlags, parseMode, type OpenFlags } from './fs/flags.js'
 import { EMPTY_PATH, encodeName, encodePath, encodedSlab, pathText, validatePath, type PathLike } from './fs/path.js'
+import { pageSize } from './fs/page.js'
 import { bigIntStatsResult, releaseStatx, statsResult, statxAddress, statxResult, takeStatx } from './fs/stats.js'
 import { fdOf, markFixed, validateFd, validatePosition, validateTarget, validateUint32, validateView, type Target } from './validate.js'
 
@@ -125,8 +126,8 @@ export interface SendfileOptions extends Omit<OpOptions, 'timeout' | 'skipSucces
   length?: number
 }
 
-/** Bytes a sendfile() moves per pair of splices: a pipe's default capacity. */
-const SENDFILE_CHUNK = 64 * 1024
+/** What sendfile() asks its pipe to hold (F_SETPIPE_SZ; the default pipe-max-size): the bytes per pair of splices. */
+const SENDFILE_PIPE_SIZE = 1024 * 1024
 const ERANGE = -34
 
 const RENAME_BITS = RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT
@@ -263,13 +264,7 @@ export class FileRing extends EventRing {
     const at = this.nextSqe()
     const id = takeStatx()
     prepStatx(this.sqes, at, dir, addr, flags, mask, statxAddress(id))
-    return this.startPath(at, 'statx', bytes, options, pathText(file)).then(
-      () => statxResult(id, bigint),
-      (err: Error) => {
-        releaseStatx(id)
-        throw err
-      },
-    )
+    return this.startWithResult<Statx<number> | Statx<bigint>, number>(at, 'statx', bytes, options, bigint ? statxBigResult : statxNumberResult, releaseStatx, id, pathText(file))
   }
 
   /** stat(path): node:fs's fs.Stats (fs.BigIntStats with `{ bigint: true }`), through statx. */
@@ -312,15 +307,7 @@ export class FileRing extends EventRing {
     const at = this.nextSqe()
     const id = takeStatx()
     prepStatx(this.sqes, at, dir, addr, flags, STAT_MASK, statxAddress(id))
-    // start() rather than startPath(): the rejection handler, needed anyway to
-    // return the buffer, adds the path, and success costs no extra object.
-    return this.start(at, syscall, keep, options).then(
-      bigint ? (): Stats | BigIntStats => bigIntStatsResult(id) : (): Stats | BigIntStats => statsResult(id),
-      (err: Error) => {
-        releaseStatx(id)
-        throw text === undefined ? err : withPath(err, text)
-      },
-    )
+    return this.startWithResult<Stats | BigIntStats, number>(at, syscall, keep, options, bigint ? bigIntStatsResult : statsResult, releaseStatx, id, text)
   }
 
   // ------------------------------------------------------------ size, allocation, advice, sync
@@ -666,8 +653,9 @@ export class FileRing extends EventRing {
 
   /**
    * sendfile(2) built on splice: copies `length` bytes (default: to the end)
-   * of `inFd` from `offset` to `outFd` through a pipe the ring makes, each
-   * chunk as a linked pair of splices in one submission. Either fd may be a
+   * of `inFd` from `offset` to `outFd` through a pipe the ring makes (sized
+   * to 1 MiB where allowed), each chunk as a linked pair of splices in one
+   * submission. Either fd may be a
    * file, a socket or a pipe. Resolves to the bytes copied.
    */
   async sendfile(outFd: number, inFd: number, options: SendfileOptions = {}): Promise<number> {
@@ -681,9 +669,12 @@ export class FileRing extends EventRing {
     const opOptions: OpOptions | undefined = signal === undefined ? undefined : { signal }
     const [r, w] = await this.pipe(O_CLOEXEC, opOptions)
     try {
+      // A larger pipe means fewer round trips; where that is refused, the default 64 KiB.
+      const capacity = native.setPipeSize(w, SENDFILE_PIPE_SIZE)
+      const chunk = capacity > 0 ? capacity : 64 * 1024
       let done = 0
       while (done < length) {
-        const want = Math.min(SENDFILE_CHUNK, length - done)
+        const want = Math.min(chunk, length - done)
         const [fill, drain] = await this.chain((ring) => [
           ring.splice(inFd, offset, w, -1, want, 0, opOptions),
           ring.splice(r, -1, outFd, outOffset, want, 0, opOptions),
@@ -716,11 +707,12 @@ export class FileRing extends EventRing {
   }
 }
 
-/** A system error from start() again, with the path node:fs would name; other errors as they are. */
-function withPath(err: Error, path: string): Error {
-  const { errno, syscall } = err as { errno?: number; syscall?: string }
-  if (typeof errno !== 'number' || typeof syscall !== 'string' || (err as { code?: string }).code === 'ETIMEDOUT') return err
-  return native.systemError(errno, syscall, { path })
+function statxNumberResult(res: number, id: number): Statx<number> {
+  return statxResult(id, false) as Statx<number>
+}
+
+function statxBigResult(res: number, id: number): Statx<bigint> {
+  return statxResult(id, true) as Statx<bigint>
 }
 
 function add(position: number | bigint, n: number): number | bigint {
@@ -827,19 +819,3 @@ function xattrValue(value: unknown): ArrayBufferView {
 // DONTDUMP, DODUMP, COLD, PAGEOUT, POPULATE_READ, POPULATE_WRITE, COLLAPSE.
 const SAFE_MADVICE = new Set([0, 1, 2, 3, 4, 8, 14, 15, 16, 17, 20, 21, 22, 23, 25])
 
-let page = 0
-
-/** The page size, from the auxiliary vector (AT_PAGESZ); 4096 where it cannot be read. */
-function pageSize(): number {
-  if (page !== 0) return page
-  page = 4096
-  try {
-    const auxv = readFileSync('/proc/self/auxv')
-    for (let i = 0; i + 16 <= auxv.length; i += 16) {
-      if (auxv.readBigUInt64LE(i) === 6n /* AT_PAGESZ */) page = Number(auxv.readBigUInt64LE(i + 8))
-    }
-  } catch {
-    // keep 4096
-  }
-  return page
-}

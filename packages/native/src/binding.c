@@ -767,6 +767,21 @@ static napi_value js_pipe(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// setPipeSize(fd, size) -> the new capacity | -errno: fcntl(F_SETPIPE_SZ),
+// so a splice moves more than the default 64 KiB per call.
+static napi_value js_set_pipe_size(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  int32_t fd = -1;
+  uint32_t size = 0;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2) return make_errno(env, -EINVAL);
+  NAPI_CALL(env, napi_get_value_int32(env, argv[0], &fd));
+  NAPI_CALL(env, napi_get_value_uint32(env, argv[1], &size));
+  int ret = fcntl(fd, F_SETPIPE_SZ, (int)size);
+  return make_errno(env, ret < 0 ? -errno : ret);
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"setup", NULL, js_setup, NULL, NULL, NULL, napi_default, NULL},
@@ -782,6 +797,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"eventfd", NULL, js_eventfd, NULL, NULL, NULL, napi_default, NULL},
       {"epollCreate", NULL, js_epoll_create, NULL, NULL, NULL, napi_default, NULL},
       {"pipe", NULL, js_pipe, NULL, NULL, NULL, napi_default, NULL},
+      {"setPipeSize", NULL, js_set_pipe_size, NULL, NULL, NULL, napi_default, NULL},
   };
   NAPI_CALL(env, napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
   return exports;

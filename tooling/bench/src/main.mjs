@@ -110,6 +110,54 @@ if (!only || only === 'read') {
   }
 }
 
+if (!only || only === 'fs') {
+  // Whole files (issue 5): @iouring/core/fs against node:fs/promises and callbacks. BENCH_DIR picks
+  // the file system (default: the OS temp directory); BENCH_COPY_MB the size of the copied file.
+  const base = process.env.BENCH_DIR ?? os.tmpdir()
+  const dir = fs.mkdtempSync(path.join(base, 'iouring-bench-fs-'))
+  let type = 'unknown file system'
+  try {
+    type = execFileSync('stat', ['-f', '-c', '%T', base], { encoding: 'utf8' }).trim()
+  } catch {
+    // no stat(1): the title says so
+  }
+  const where = `${base}, ${type}`
+  const rows = (name, args) => [
+    ['@iouring/core/fs', () => cases[name]({ ...args, api: 'iouring' })],
+    ['fs.promises', () => cases[name]({ ...args, api: 'promises' })],
+    ['fs.promises, UV_USE_IO_URING=1', () => inChild(name, URING, { ...args, api: 'promises' })],
+    ['fs callbacks', () => cases[name]({ ...args, api: 'callback' })],
+    ['fs callbacks, UV_USE_IO_URING=1', () => inChild(name, URING, { ...args, api: 'callback' })],
+  ]
+  try {
+    for (const [label, size, depth] of [['4 KiB', 4096, 1], ['4 KiB', 4096, 32], ['1 MiB', 1 << 20, 8], ['64 MiB', 64 << 20, 1]]) {
+      const file = path.join(dir, `read-${size}`)
+      fs.writeFileSync(file, Buffer.alloc(size, 0x5a))
+      await suite(`readFile of a ${label} file, ${depth} at a time (files/s; ${where})`, 'fs.promises', rows('fs-readfile', { path: file, depth }))
+      await suite(`writeFile of ${label}, ${depth} at a time, each replacing its own file (files/s; ${where})`, 'fs.promises', rows('fs-writefile', { dir, size, depth }))
+    }
+    const statDir = path.join(dir, 'stat')
+    fs.mkdirSync(statDir)
+    for (let i = 0; i < 10000; i++) fs.writeFileSync(path.join(statDir, String(i)), '')
+    await suite(`stat of 10,000 files, all started at once (stats/s; ${where})`, 'fs.promises', rows('fs-stat', { dir: statDir, count: 10000 }))
+    const copyMb = Number(process.env.BENCH_COPY_MB ?? 1024)
+    const src = path.join(dir, 'copy-src')
+    const chunk = Buffer.alloc(64 << 20, 0x5a)
+    const fd = fs.openSync(src, 'w')
+    for (let written = 0; written < copyMb << 20; written += chunk.length) fs.writeSync(fd, chunk, 0, Math.min(chunk.length, (copyMb << 20) - written))
+    fs.closeSync(fd)
+    fs.readFileSync(src).length
+    const copyArgs = { src, dst: path.join(dir, 'copy-dst') }
+    // @iouring/core/fs's copyFile is node:fs/promises's (copy_file_range); the last row is the ring's splice copy.
+    await suite(`copyFile of a ${copyMb} MiB file (copies/s; ${where})`, 'fs.promises', [
+      ...rows('fs-copy', copyArgs),
+      ['@iouring ring.sendfile (splice through a 1 MiB pipe)', () => cases['fs-copy']({ ...copyArgs, api: 'sendfile' })],
+    ])
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 const outDir = path.join(root, 'bench-results')
 fs.mkdirSync(outDir, { recursive: true })
 const out = path.join(outDir, `${report.date.replace(/[:.]/g, '-')}.json`)

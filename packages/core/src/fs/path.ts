@@ -6,22 +6,22 @@ import { fileURLToPath } from 'node:url'
 import * as native from '@iouring/native'
 import { invalidArgType, invalidArgValue } from '../errors.js'
 
-/** A path as node:fs accepts one. */
-export type PathLike = string | Buffer | Uint8Array | URL
+/** A path as node:fs accepts one: a string, a Buffer (any Uint8Array works), or a file: URL. */
+export type PathLike = string | Buffer | URL
 
 /**
  * A validated path: a string, or the bytes of a Buffer/Uint8Array path. A
  * file: URL becomes its path; anything else throws ERR_INVALID_ARG_TYPE, and
  * a path with a NUL byte ERR_INVALID_ARG_VALUE, with node:fs's messages.
  */
-export function validatePath(path: unknown, name = 'path'): string | Uint8Array {
+export function validatePath(path: unknown, name = 'path'): string | Buffer {
   if (typeof path === 'string') {
     if (path.includes('\u0000')) throw nullBytes(name, path)
     return path
   }
   if (path instanceof Uint8Array) {
     if (path.includes(0)) throw nullBytes(name, path)
-    return path
+    return Buffer.isBuffer(path) ? path : Buffer.from(path.buffer, path.byteOffset, path.byteLength)
   }
   if (path instanceof URL) return validatePath(fileURLToPath(path), name)
   throw invalidArgType(name, 'of type string or an instance of Buffer or URL', path)

@@ -80,8 +80,6 @@ function makedevBig(major: number, minor: number): bigint {
   return (BigInt((major & 0xfffff000) >>> 0) << 32n) | BigInt((major & 0xfff) << 8) | (BigInt((minor & 0xffffff00) >>> 0) << 12n) | BigInt(minor & 0xff)
 }
 
-const KEYS = ['dev', 'mode', 'nlink', 'uid', 'gid', 'rdev', 'blksize', 'ino', 'size', 'blocks'] as const
-
 /** Finds node:fs's constructors and checks that they build what node:fs builds. */
 function setup(): void {
   const real = statSync('/')
@@ -140,8 +138,8 @@ function dateOf(ms: number): Date {
   return new Date(Math.round(ms))
 }
 
-/** fs.Stats from the struct statx in buffer `id`; releases the buffer. */
-export function statsResult(id: number): Stats {
+/** fs.Stats from the struct statx in buffer `id` (a statx's CQE result `res` is 0); releases the buffer. */
+export function statsResult(res: number, id: number): Stats {
   if (makeStats === undefined) setup()
   const { u32, i32 } = slabs[(id / PER_SLAB) | 0]
   const w = ((id % PER_SLAB) * ENTRY) >>> 2
@@ -175,7 +173,7 @@ function ms(u32: Uint32Array, i32: Int32Array, i: number): number {
 }
 
 /** fs.BigIntStats from the struct statx in buffer `id`; releases the buffer. */
-export function bigIntStatsResult(id: number): BigIntStats {
+export function bigIntStatsResult(res: number, id: number): BigIntStats {
   if (makeBigIntStats === undefined) setup()
   const { u32, view } = slabs[(id / PER_SLAB) | 0]
   const at = (id % PER_SLAB) * ENTRY

@@ -1,0 +1,101 @@
+// The fs suite's cases (issue 5): whole-file reads and writes, stat, copy,
+// through @iouring/core/fs, node:fs/promises and node:fs callbacks. `api`
+// picks which; the UV_USE_IO_URING=1 rows run the same case in a child.
+import fs from 'node:fs'
+import { defaultRing } from '@iouring/core'
+import * as uring from '@iouring/core/fs'
+import { SECONDS, measure, measureDepth } from './harness.mjs'
+
+const promiseApis = { iouring: uring, promises: fs.promises }
+
+/** `depth` callback chains, each starting the next operation from its callback; ops/s over SECONDS after a warm-up. */
+function callbackChains(depth, issue) {
+  return new Promise((resolve, reject) => {
+    let ops = 0
+    let stop = false
+    let live = depth
+    let start = 0
+    const chain = (k) => {
+      issue(k, (err) => {
+        if (err) return reject(err)
+        ops++
+        if (!stop) chain(k)
+        else if (--live === 0) resolve(ops / ((performance.now() - start) / 1000))
+      })
+    }
+    setTimeout(() => {
+      ops = 0
+      start = performance.now()
+      setTimeout(() => (stop = true), SECONDS * 1000)
+    }, 200)
+    for (let k = 0; k < depth; k++) chain(k)
+  })
+}
+
+/** Runs `step()` (which does `perStep` operations) back to back for SECONDS after one warm-up step; ops/s. */
+async function repeat(step, perStep) {
+  await step()
+  return measure(step, perStep)
+}
+
+export const fsCases = {
+  /** readFile of `path`, `depth` at once: files per second. */
+  async 'fs-readfile'({ api, path, depth }) {
+    if (api === 'callback') return callbackChains(depth, (k, done) => fs.readFile(path, done))
+    const { readFile } = promiseApis[api]
+    return measureDepth(depth, () => readFile(path))
+  },
+
+  /** writeFile of `size` bytes, `depth` at once, each writer replacing its own file in `dir`: files per second. */
+  async 'fs-writefile'({ api, dir, size, depth }) {
+    const data = Buffer.alloc(size, 0x61)
+    const files = Array.from({ length: depth }, (_, k) => `${dir}/write-${size}-${api}-${k}`)
+    if (api === 'callback') return callbackChains(depth, (k, done) => fs.writeFile(files[k], data, done))
+    const { writeFile } = promiseApis[api]
+    let next = 0
+    return measureDepth(depth, () => writeFile(files[next++ % depth], data))
+  },
+
+  /** stat of every file named in `dir` (count of them), all started at once, results kept: stats per second. */
+  async 'fs-stat'({ api, dir, count }) {
+    const names = Array.from({ length: count }, (_, i) => `${dir}/${i}`)
+    if (api === 'callback') {
+      const all = () =>
+        new Promise((resolve, reject) => {
+          const results = new Array(count)
+          let left = count
+          names.forEach((name, i) =>
+            fs.stat(name, (err, stats) => {
+              if (err) return reject(err)
+              results[i] = stats
+              if (--left === 0) resolve(results)
+            }),
+          )
+        })
+      return repeat(all, count)
+    }
+    const { stat } = promiseApis[api]
+    return repeat(() => Promise.all(names.map((name) => stat(name))), count)
+  },
+
+  /** copyFile of `src` to `dst`, one after another: copies per second. */
+  async 'fs-copy'({ api, src, dst }) {
+    if (api === 'sendfile') {
+      // The ring's own copy: splices through a pipe (what copyFile would be without copy_file_range).
+      const ring = defaultRing()
+      return repeat(async () => {
+        const input = fs.openSync(src, 'r')
+        const output = fs.openSync(dst, 'w')
+        try {
+          await ring.sendfile(output, input, { offset: 0, outOffset: 0 })
+        } finally {
+          fs.closeSync(input)
+          fs.closeSync(output)
+        }
+      }, 1)
+    }
+    if (api === 'callback') return repeat(() => new Promise((resolve, reject) => fs.copyFile(src, dst, (err) => (err ? reject(err) : resolve()))), 1)
+    const { copyFile } = promiseApis[api]
+    return repeat(() => copyFile(src, dst), 1)
+  },
+}
