@@ -29,8 +29,9 @@ async function sameErrorBoth(call: (api: typeof fsp) => Promise<unknown>): Promi
 }
 
 describe('readFile', () => {
-  // Around the speculative reads (64 KiB, 128 KiB) and the chunk size (1 MiB).
-  const SIZES = [0, 1, 4095, 65535, 65536, 65537, 131071, 131072, 131073, 1048576 + 131072, 5 * 1048576 + 3]
+  // Around the speculative reads (16 KiB, 64 KiB), the chunk size (1 MiB), and the most chunks read
+  // in one chain behind the page population (32).
+  const SIZES = [0, 1, 4095, 16383, 16384, 16385, 65535, 65536, 65537, 131073, 262144 + 1, 1048576 + 131072, 5 * 1048576 + 3, 33 * 1048576 + 65536 + 7]
 
   it('returns what node:fs/promises returns, for every size around the read boundaries', async () => {
     for (const size of SIZES) {

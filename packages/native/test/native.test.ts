@@ -149,6 +149,20 @@ describe('@iouring/native', () => {
     expect(native.pipe(0x40000000)).toBe(-22)
   })
 
+  it('setPipeSize() sets a pipe\'s capacity (F_SETPIPE_SZ) and reports it; -errno for what is not a pipe', async () => {
+    const { closeSync, openSync } = await import('node:fs')
+    const [r, w] = native.pipe() as [number, number]
+    expect(native.setPipeSize(w, 256 * 1024)).toBe(256 * 1024)
+    // Rounded up to a power-of-two number of pages.
+    expect(native.setPipeSize(r, 100000)).toBe(128 * 1024)
+    closeSync(r)
+    closeSync(w)
+    const file = openSync(process.execPath, 'r')
+    expect(native.setPipeSize(file, 65536)).toBe(-9) // EBADF: not a pipe
+    closeSync(file)
+    expect(native.setPipeSize(987654, 65536)).toBe(-9)
+  })
+
   it('wrong argument types throw synchronously', () => {
     expect(() => native.setup(null as never, () => {})).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
     expect(() => native.setup({}, null as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))

@@ -33,6 +33,8 @@ const ESPIPE = -29
 const MADV_POPULATE_WRITE = 23
 /** Results at least this big are populated before the reads fill them. */
 const POPULATE_MIN = 256 * 1024
+/** Up to this many chunk reads go in one chain behind the MADV_POPULATE_WRITE; more wait for it. */
+const CHAINED = 32
 
 interface Speculative {
   readonly buffer: Buffer
@@ -55,22 +57,18 @@ function giveBack(entry: Speculative): void {
 }
 
 /**
- * Faults in the pages of a new large buffer with one MADV_POPULATE_WRITE
- * instead of one page fault per 4 KiB page as the reads copy into it (fresh
- * memory from malloc: a 64 MiB file is 16384 faults otherwise). Best effort:
- * a kernel without the advice just leaves the faults to the reads.
+ * The whole pages of a new large buffer, to fault in with one
+ * MADV_POPULATE_WRITE before the reads copy into them, instead of one page
+ * fault per 4 KiB page (fresh memory from malloc: 16384 faults for a 64 MiB
+ * file). undefined for a buffer too small to be worth it.
  */
-async function populate(ring: IoUring, buffer: Buffer): Promise<void> {
-  if (buffer.byteLength < POPULATE_MIN) return
+function populatable(buffer: Buffer): Uint8Array | undefined {
+  if (buffer.byteLength < POPULATE_MIN) return undefined
   const page = pageSize()
   const address = native.addressOf(buffer)
   const start = Math.ceil(address / page) * page
   const end = Math.floor((address + buffer.byteLength) / page) * page
-  try {
-    await ring.madvise(new Uint8Array(buffer.buffer, buffer.byteOffset + (start - address), end - start), MADV_POPULATE_WRITE)
-  } catch {
-    // EINVAL before 5.14: the reads fault the pages in instead.
-  }
+  return new Uint8Array(buffer.buffer, buffer.byteOffset + (start - address), end - start)
 }
 
 /** node:fs's ERR_FS_FILE_TOO_LARGE. */
@@ -147,19 +145,31 @@ export async function readWhole(ring: IoUring, fd: number, signal: AbortSignal |
     throw fileTooLarge(size)
   }
   const out = Buffer.allocUnsafeSlow(size)
-  await populate(ring, out)
   spec.buffer.copy(out, 0, 0, SPEC)
-  const reads: Promise<number>[] = []
   const starts: number[] = []
-  for (let at = SPEC; at < size; at += CHUNK) {
-    starts.push(at)
-    reads.push(ring.read(fd, out.subarray(at, Math.min(at + CHUNK, size)), at, op))
+  for (let at = SPEC; at < size; at += CHUNK) starts.push(at)
+  const issue = (r: IoUring): Promise<number>[] => {
+    const reads = starts.map((at) => r.read(fd, out.subarray(at, Math.min(at + CHUNK, size)), at, op))
+    reads.push(r.read(fd, spec.high, size, op))
+    return reads
   }
-  reads.push(ring.read(fd, spec.high, size, op))
+  const pages = populatable(out)
   let results: number[]
   try {
     checkAborted(signal)
-    results = await all(reads)
+    if (pages === undefined) results = await all(issue(ring))
+    else if (starts.length <= CHAINED) {
+      // One submission: the pages are faulted in, then (hard-linked, so a kernel without the advice
+      // changes nothing) the reads fill them.
+      const settled = await ring.chain((r) => [r.madvise(pages, MADV_POPULATE_WRITE, op), ...issue(r)], { hard: true })
+      results = settled.slice(1).map((result) => {
+        if (result.status === 'rejected') throw result.reason
+        return result.value
+      })
+    } else {
+      await ring.madvise(pages, MADV_POPULATE_WRITE, op).catch(() => 0)
+      results = await all(issue(ring))
+    }
   } catch (err) {
     giveBack(spec)
     throw err
