@@ -38,7 +38,9 @@ import {
   writeTimespec,
   prepCancel64,
 } from '@iouring/ops'
-import { probe as probeRing, registerError } from '@iouring/register'
+import { probe as probeRing, registerError, type Probe } from '@iouring/register'
+
+export type { Probe } from '@iouring/register'
 import { release } from 'node:os'
 import { abortError, invalidArgType, invalidArgValue, invalidState, outOfRange, ringClosed, timedOut, unsupportedOperation } from './errors.js'
 import { CompletionStream } from './stream.js'
@@ -112,13 +114,6 @@ export interface RingStats {
   readonly wakeups: number
 }
 
-/** Which opcodes this kernel supports (IORING_REGISTER_PROBE). */
-export interface Probe {
-  /** The highest opcode value the kernel knows. */
-  readonly lastOp: number
-  /** Whether an opcode, by name without IORING_OP_ ('READ_FIXED') or by value, is supported. */
-  supports(op: string | number): boolean
-}
 
 export interface SubmitAndWaitOptions {
   /** Give up waiting after this long (IORING_ENTER_EXT_ARG); returns what was submitted. */

@@ -373,10 +373,11 @@ export class EventRing extends RingEngine {
    */
   futexWait(view: Int32Array | Uint32Array, index: number, expected: number, options?: OpOptions & { mask?: number }): Promise<number> {
     const addr = futexAddress(view, index)
+    const value = futexValue(expected, 'expected')
     const mask = options?.mask === undefined ? FUTEX_BITSET_MATCH_ANY : validateUint32(options.mask, 'options.mask')
     this.require(IORING_OP_FUTEX_WAIT)
     const at = this.nextSqe()
-    prepFutexWait(this.sqes, at, addr, expected >>> 0, mask, FUTEX2_SIZE_U32 | FUTEX2_PRIVATE, 0)
+    prepFutexWait(this.sqes, at, addr, value, mask, FUTEX2_SIZE_U32 | FUTEX2_PRIVATE, 0)
     return this.start(at, 'futex_wait', view, options)
   }
 
@@ -398,7 +399,7 @@ export class EventRing extends RingEngine {
     }
     const list = words.map((word, i) => {
       if (word === null || typeof word !== 'object') throw invalidArgType(`words[${i}]`, 'of type object', word)
-      return { val: word.expected >>> 0, uaddr: futexAddress(word.view, word.index), flags: FUTEX2_SIZE_U32 | FUTEX2_PRIVATE }
+      return { val: futexValue(word.expected, `words[${i}].expected`), uaddr: futexAddress(word.view, word.index), flags: FUTEX2_SIZE_U32 | FUTEX2_PRIVATE }
     })
     this.require(IORING_OP_FUTEX_WAITV)
     const waitv = encodeFutexWaitv(list)
@@ -499,6 +500,13 @@ function opcodeOf(op: string | number): number {
   const entry = OPCODES.find((o) => o.name === op)
   if (entry === undefined) throw invalidArgValue('options.op', `names no IORING_OP_*: ${String(op)}`)
   return entry.value
+}
+
+/** A 32-bit futex word's value: an int32 or uint32, as the kernel compares it (unsigned). */
+function futexValue(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value)
+  if (!Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 32) throw outOfRange(name, 'an int32 or uint32', value)
+  return value >>> 0
 }
 
 function futexAddress(view: unknown, index: unknown): number {

@@ -479,6 +479,9 @@ describe('futexes and child processes', () => {
     const shared = new Int32Array(new SharedArrayBuffer(16))
     shared[0] = 5
     await expect(ring.futexWait(shared, 0, 4)).rejects.toMatchObject({ code: 'EAGAIN', syscall: 'futex_wait' })
+    expect(() => ring.futexWait(shared, 0, '5' as unknown as number)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
+    expect(() => ring.futexWait(shared, 0, 2 ** 32)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }))
+    expect(() => ring.futexWaitv([{ view: shared, index: 0, expected: 1.5 }])).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }))
     const waitv = ring.futexWaitv([
       { view: shared, index: 2, expected: 0 },
       { view: shared, index: 3, expected: 0 },
