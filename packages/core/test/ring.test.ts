@@ -36,6 +36,17 @@ describe('setup and teardown', () => {
     await r.dispose()
   })
 
+  it('defaults to SINGLE_ISSUER + COOP_TASKRUN; setup or flags from the caller replace them', async () => {
+    expect(ring.params.setup).toEqual(expect.arrayContaining(['SINGLE_ISSUER', 'COOP_TASKRUN']))
+    const plain = new IoUring({ setup: [] })
+    expect(plain.params.setup).not.toContain('SINGLE_ISSUER')
+    expect(plain.params.setup).not.toContain('COOP_TASKRUN')
+    // A stat goes to an io-wq worker; its completion must wake this idle event loop.
+    const stats = await ring.stat(dir)
+    expect(stats.isDirectory()).toBe(true)
+    await plain.dispose()
+  })
+
   it('probes once at creation which opcodes the kernel supports', async () => {
     const { OPCODES } = await import('@iouring/ops')
     const probe = ring.probe()

@@ -9,7 +9,7 @@ import { IoUring } from '@iouring/core'
 import { addressOf } from '@iouring/native'
 import { IOSQE_FIXED_FILE, addFlags, prepNop, prepRead, prepReadFixed, setUserData } from '@iouring/ops'
 import { registerBuffers, registerFiles } from '@iouring/register'
-import { measureDepth, measureSync } from './harness.mjs'
+import { measure, measureDepth, measureSync } from './harness.mjs'
 import { fsCases } from './fs-cases.mjs'
 
 const BLOCK = 4096
@@ -111,6 +111,17 @@ export const cases = {
       return ring.read(fd, buf, next()).then(() => buffers.push(buf))
     })
     fs.closeSync(fd)
+    await ring.dispose()
+    return rate
+  },
+
+  /** ring.stat of `count` files named 0..count-1 in `dir`, all at once, on a ring with `setup`: stats/s. */
+  async 'stat-ring'({ dir, count, setup }) {
+    const ring = new IoUring({ setup })
+    const names = Array.from({ length: count }, (_, i) => `${dir}/${i}`)
+    const step = () => Promise.all(names.map((name) => ring.stat(name)))
+    await step()
+    const rate = await measure(step, count)
     await ring.dispose()
     return rate
   },
