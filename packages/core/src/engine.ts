@@ -146,22 +146,27 @@ export interface StreamOptions extends Omit<OpOptions, 'timeout' | 'skipSuccess'
 }
 
 /** What a slot needs beyond resolve/reject: only operations with options, multishot and chains have one. */
-interface SlotExtra {
-  stream?: CompletionStream<unknown>
-  map?: (res: number, flags: number) => unknown
+/**
+ * What an operation needs beyond its promise and kept memory. A class with
+ * every field set in its constructor, so that every instance has one shape
+ * and the completion path reads it monomorphically.
+ */
+class SlotExtra {
+  stream: CompletionStream<unknown> | undefined = undefined
+  map: ((res: number, flags: number) => unknown) | undefined = undefined
   /** A negative result that means success (a timeout's -ETIME). */
-  okResult?: number
-  signal?: AbortSignal
-  aborted?: boolean
-  timeoutMs?: number
+  okResult = 0
+  signal: AbortSignal | undefined = undefined
+  aborted = false
+  timeoutMs: number | undefined = undefined
   /** The file an operation named (startPath): its system error carries `path` and `dest`, as node:fs errors do. */
-  path?: string
-  dest?: string
+  path: string | undefined = undefined
+  dest: string | undefined = undefined
   /** startWithResult(): what the promise resolves to, from the CQE's result and `data`. */
-  result?: (res: number, data: unknown) => unknown
+  result: ((res: number, data: unknown) => unknown) | undefined = undefined
   /** startWithResult(): frees what `data` holds when the operation fails or is never submitted. */
-  failed?: (data: unknown) => void
-  data?: unknown
+  failed: ((data: unknown) => void) | undefined = undefined
+  data: unknown = undefined
 }
 
 interface ChainState {
@@ -646,7 +651,17 @@ export class RingEngine implements AsyncDisposable {
    * more than start().
    */
   protected startPath(at: number, syscall: string, keep: unknown, options: OpOptions | undefined, path: string, dest?: string): Promise<number> {
-    return this.startWith(at, syscall, keep, options, dest === undefined ? { path } : { path, dest })
+    const extra = new SlotExtra()
+    extra.path = path
+    extra.dest = dest
+    return this.startWith(at, syscall, keep, options, extra)
+  }
+
+  /** start() for an operation whose negative result `okResult` also means success (a timeout's -ETIME). */
+  protected startAllowing(at: number, syscall: string, keep: unknown, options: OpOptions | undefined, okResult: number): Promise<number> {
+    const extra = new SlotExtra()
+    extra.okResult = okResult
+    return this.startWith(at, syscall, keep, options, extra)
   }
 
   /**
@@ -657,7 +672,11 @@ export class RingEngine implements AsyncDisposable {
    * a failure's system error carries it, as with startPath().
    */
   protected startWithResult<T, D>(at: number, syscall: string, keep: unknown, options: OpOptions | undefined, result: (res: number, data: D) => T, failed: ((data: D) => void) | undefined, data: D, path?: string): Promise<T> {
-    const extra: SlotExtra = { result: result as SlotExtra['result'], failed: failed as SlotExtra['failed'], data, path }
+    const extra = new SlotExtra()
+    extra.result = result as SlotExtra['result']
+    extra.failed = failed as SlotExtra['failed']
+    extra.data = data
+    extra.path = path
     return this.startWith(at, syscall, keep, options, extra) as unknown as Promise<T>
   }
 
@@ -672,7 +691,9 @@ export class RingEngine implements AsyncDisposable {
     const highWaterMark = options?.highWaterMark === undefined ? undefined : validateUint32(options.highWaterMark, 'options.highWaterMark')
     if (this.#chain !== undefined) throw invalidArgValue('chain', 'cannot hold a multishot operation')
     const flags = this.#optionFlags(options)
-    const extra: SlotExtra = { map, okResult }
+    const extra = new SlotExtra()
+    extra.map = map
+    extra.okResult = okResult
     const slot = this.#claimSlot(at, syscall, keep, extra)
     const gen = this.#gen[slot]
     const userData = (MANAGED | gen) * 2 ** 32 + slot
@@ -823,7 +844,7 @@ export class RingEngine implements AsyncDisposable {
 
   #extraOf(slot: number): SlotExtra {
     let extra = this.#extra[slot]
-    if (extra === undefined) this.#extra[slot] = extra = {}
+    if (extra === undefined) this.#extra[slot] = extra = new SlotExtra()
     return extra
   }
 

@@ -222,7 +222,7 @@ export class EventRing extends RingEngine {
     const timespec = encodeTimespec(toTimespec(duration))
     const at = this.nextSqe()
     prepTimeout(this.sqes, at, native.addressOf(timespec), count, flags)
-    return this.#remember(at, this.startWith(at, 'timeout', timespec, options, { okResult: ETIME }))
+    return this.#remember(at, this.startAllowing(at, 'timeout', timespec, options, ETIME))
   }
 
   /**
