@@ -229,8 +229,15 @@ export class IoUring extends FileRing {
 
 let threadRing: IoUring | undefined
 
+/**
+ * The thread ring's CQ: room for this many completions before the kernel
+ * queues the rest in its (slower) overflow list. The facade starts as many
+ * operations as its callers ask for, e.g. 10,000 stats at once.
+ */
+const DEFAULT_RING_CQ_ENTRIES = 4096
+
 /** The ring of this JavaScript thread, created on first use (each worker thread has its own). */
 export function defaultRing(): IoUring {
-  if (threadRing === undefined || threadRing.closed) threadRing = new IoUring()
+  if (threadRing === undefined || threadRing.closed) threadRing = new IoUring({ cqEntries: DEFAULT_RING_CQ_ENTRIES })
   return threadRing
 }
