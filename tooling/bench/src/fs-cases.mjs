@@ -1,10 +1,12 @@
 // The fs suite's cases (issue 5): whole-file reads and writes, stat, copy,
 // through @iouring/core/fs, node:fs/promises and node:fs callbacks. `api`
-// picks which; the UV_USE_IO_URING=1 rows run the same case in a child.
+// picks which ('sync': the *Sync call, one at a time, which no event loop
+// adds to: the kernel's own cost); the UV_USE_IO_URING=1 rows run the same
+// case in a child.
 import fs from 'node:fs'
 import { defaultRing } from '@iouring/core'
 import * as uring from '@iouring/core/fs'
-import { SECONDS, measure, measureDepth } from './harness.mjs'
+import { SECONDS, measure, measureDepth, measureSync } from './harness.mjs'
 
 const promiseApis = { iouring: uring, promises: fs.promises }
 
@@ -42,6 +44,7 @@ export const fsCases = {
   /** readFile of `path`, `depth` at once: files per second. */
   async 'fs-readfile'({ api, path, depth }) {
     if (api === 'callback') return callbackChains(depth, (k, done) => fs.readFile(path, done))
+    if (api === 'sync') return measureSync(() => fs.readFileSync(path))
     const { readFile } = promiseApis[api]
     return measureDepth(depth, () => readFile(path))
   },
@@ -51,6 +54,7 @@ export const fsCases = {
     const data = Buffer.alloc(size, 0x61)
     const files = Array.from({ length: depth }, (_, k) => `${dir}/write-${size}-${api}-${k}`)
     if (api === 'callback') return callbackChains(depth, (k, done) => fs.writeFile(files[k], data, done))
+    if (api === 'sync') return measureSync(() => fs.writeFileSync(files[0], data))
     const { writeFile } = promiseApis[api]
     let next = 0
     return measureDepth(depth, () => writeFile(files[next++ % depth], data))

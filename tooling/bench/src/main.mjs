@@ -138,12 +138,15 @@ if (!only || only === 'fs') {
     ['fs callbacks', () => cases[name]({ ...args, api: 'callback' })],
     ['fs callbacks, UV_USE_IO_URING=1', () => inChild(name, URING, { ...args, api: 'callback' })],
   ]
+  // One at a time, the *Sync call is the floor no asynchronous API gets under: the kernel's own time.
+  const withSync = (name, args) => [...rows(name, args), ['node:fs *Sync (the kernel alone; for reference)', () => cases[name]({ ...args, api: 'sync' })]]
   try {
     for (const [label, size, depth] of [['4 KiB', 4096, 1], ['4 KiB', 4096, 32], ['1 MiB', 1 << 20, 8], ['64 MiB', 64 << 20, 1]]) {
       const file = path.join(dir, `read-${size}`)
       fs.writeFileSync(file, Buffer.alloc(size, 0x5a))
-      await suite(`readFile of a ${label} file, ${depth} at a time (files/s; ${where})`, 'fs.promises', rows('fs-readfile', { path: file, depth }))
-      await suite(`writeFile of ${label}, ${depth} at a time, each replacing its own file (files/s; ${where})`, 'fs.promises', rows('fs-writefile', { dir, size, depth }))
+      const suiteRows = depth === 1 ? withSync : rows
+      await suite(`readFile of a ${label} file, ${depth} at a time (files/s; ${where})`, 'fs.promises', suiteRows('fs-readfile', { path: file, depth }))
+      await suite(`writeFile of ${label}, ${depth} at a time, each replacing its own file (files/s; ${where})`, 'fs.promises', suiteRows('fs-writefile', { dir, size, depth }))
     }
     const statDir = path.join(dir, 'stat')
     fs.mkdirSync(statDir)
