@@ -2,9 +2,10 @@
 // tooling/bench: plain IORING_OP_READ (no registered buffers or files), the
 // same offsets generator as cases.mjs, 200 ms warm-up, then `seconds` timed.
 //
-//   read <path> <depth> <seconds> <mode>
+//   read <path> <depth> <seconds> <mode> [setup-flags]
 //   mode depth: keep `depth` reads in flight, re-issuing each as it completes
 //   mode batch: submit `depth` reads, wait for all of them, repeat
+//   setup-flags: IORING_SETUP_* bits for io_uring_queue_init (default 0)
 //
 // Prints reads per second on one line. Built by the bench at run time:
 //   cc -O2 -o read read.c -luring
@@ -52,19 +53,20 @@ static void queue(struct io_uring *ring, int fd, char *bufs, unsigned slot) {
 
 int main(int argc, char **argv) {
   if (argc < 5) {
-    fprintf(stderr, "usage: %s <path> <depth> <seconds> <depth|batch>\n", argv[0]);
+    fprintf(stderr, "usage: %s <path> <depth> <seconds> <depth|batch> [setup-flags]\n", argv[0]);
     return 2;
   }
   unsigned depth = (unsigned)atoi(argv[2]);
   double seconds = atof(argv[3]);
   int batch = strcmp(argv[4], "batch") == 0;
+  unsigned setup_flags = argc > 5 ? (unsigned)strtoul(argv[5], NULL, 0) : 0;
   int fd = open(argv[1], O_RDONLY);
   if (fd < 0) die("open", errno);
   struct stat st;
   if (fstat(fd, &st) < 0) die("fstat", errno);
   blocks = (uint64_t)st.st_size / BLOCK;
   struct io_uring ring;
-  int ret = io_uring_queue_init(256, &ring, 0);
+  int ret = io_uring_queue_init(256, &ring, setup_flags);
   if (ret < 0) die("io_uring_queue_init", -ret);
   char *bufs = aligned_alloc(BLOCK, (size_t)depth * BLOCK);
   if (bufs == NULL) die("aligned_alloc", ENOMEM);

@@ -203,10 +203,10 @@ export const cases = {
   },
 
   /** C liburing, plain reads (tooling/bench/c/read.c), compiled on first use; undefined (row skipped) without liburing. */
-  async 'read-liburing'({ path, depth, seconds, mode = 'depth' }) {
+  async 'read-liburing'({ path, depth, seconds, mode = 'depth', setupFlags = 0 }) {
     const binary = liburingReader()
     if (binary === undefined) return undefined
-    const out = execFileSync(binary, [path, String(depth), String(seconds), mode], { encoding: 'utf8' })
+    const out = execFileSync(binary, [path, String(depth), String(seconds), mode, String(setupFlags)], { encoding: 'utf8' })
     return Number(out.trim())
   },
 }

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { IORING_SETUP_COOP_TASKRUN, IORING_SETUP_SINGLE_ISSUER } from '@iouring/ops'
 import { cases } from './cases.mjs'
 import { SECONDS, inChild, printTable } from './harness.mjs'
 
@@ -22,6 +23,8 @@ async function suite(title, baseline, rows) {
 }
 
 const URING = { UV_USE_IO_URING: '1' }
+/** What @iouring/core's rings are created with by default (SINGLE_ISSUER + COOP_TASKRUN), for the C rows that match them. */
+const DEFAULT_FLAGS = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN
 
 function fio(file, depth) {
   try {
@@ -112,6 +115,8 @@ if (!only || only === 'read') {
         ['@iouring low-level, ring fd not registered', () => cases['read-lowlevel']({ ...args, registerRingFd: false })],
         ['C liburing plain reads, depth in flight', () => cases['read-liburing']({ ...args, mode: 'depth' })],
         ['C liburing plain reads, batch = depth', () => cases['read-liburing']({ ...args, mode: 'batch' })],
+        ['C liburing plain reads, depth in flight, our default setup flags', () => cases['read-liburing']({ ...args, mode: 'depth', setupFlags: DEFAULT_FLAGS })],
+        ['C liburing plain reads, batch = depth, our default setup flags', () => cases['read-liburing']({ ...args, mode: 'batch', setupFlags: DEFAULT_FLAGS })],
       ])
     }
   } finally {
