@@ -159,15 +159,10 @@ class SlotExtra {
   signal: AbortSignal | undefined = undefined
   aborted = false
   timeoutMs: number | undefined = undefined
-  /** The file an operation named (startPath): its system error carries `path` and `dest`, as node:fs errors do. */
-  path: string | undefined = undefined
-  dest: string | undefined = undefined
-  /** startWithResult(): what the promise resolves to, from the CQE's result and `data`. */
-  result: ((res: number, data: unknown) => unknown) | undefined = undefined
-  /** startWithResult(): frees what `data` holds when the operation fails or is never submitted. */
-  failed: ((data: unknown) => void) | undefined = undefined
-  data: unknown = undefined
 }
+
+type ResultOf = (res: number, data: unknown) => unknown
+type FreeData = (data: unknown) => void
 
 interface ChainState {
   link: number
@@ -263,6 +258,16 @@ export class RingEngine implements AsyncDisposable {
   readonly #keep: unknown[] = []
   readonly #free: number[] = []
   readonly #extra: (SlotExtra | undefined)[] = []
+  // What named operations need, per slot too, so that they allocate nothing
+  // more than start(): the file a failure's error names (startPath), and
+  // what the promise resolves to (startWithResult).
+  readonly #path: (string | undefined)[] = []
+  readonly #dest: (string | undefined)[] = []
+  readonly #result: (ResultOf | undefined)[] = []
+  readonly #failed: (FreeData | undefined)[] = []
+  readonly #data: unknown[] = []
+  /** The slot start() or startWith() claimed last; -1 when startWith() rejected before claiming one. */
+  #lastSlot = -1
   // One abort listener per signal, however many operations share it: the
   // slots it should cancel.
   readonly #signalSlots = new WeakMap<AbortSignal, Set<number>>()
@@ -583,6 +588,7 @@ export class RingEngine implements AsyncDisposable {
     this.#reject[slot] = this.#nextReject
     this.#syscall[slot] = syscall
     this.#keep[slot] = keep
+    this.#lastSlot = slot
     this.#sqTail = (this.#sqTail + 1) >>> 0
     this.#publish()
     this.#control[CONTROL.INFLIGHT] = ++this.#inflight
@@ -600,7 +606,7 @@ export class RingEngine implements AsyncDisposable {
     if (signal !== undefined) {
       validateSignal(signal)
       if (signal.aborted) {
-        extra?.failed?.(extra.data)
+        this.#lastSlot = -1
         return Promise.reject(abortError(signal.reason))
       }
     }
@@ -615,6 +621,7 @@ export class RingEngine implements AsyncDisposable {
     const chain = this.#chain
     if (chain !== undefined && timespec === undefined) flags |= chain.link
     const slot = this.#claimSlot(at, syscall, timespec === undefined ? keep : [keep, timespec], extra)
+    this.#lastSlot = slot
     const sqes = this.sqes
     sqes.setUint8(at + SQE_FLAGS, sqes.getUint8(at + SQE_FLAGS) | flags)
     const promise = new Promise<number>(this.#executor)
@@ -647,14 +654,10 @@ export class RingEngine implements AsyncDisposable {
 
   /**
    * start() for an operation on a named file: when it fails, its system error
-   * carries `path` (and `dest`) as node:fs errors do. Costs one small object
-   * more than start().
+   * carries `path` (and `dest`) as node:fs errors do.
    */
   protected startPath(at: number, syscall: string, keep: unknown, options: OpOptions | undefined, path: string, dest?: string): Promise<number> {
-    const extra = new SlotExtra()
-    extra.path = path
-    extra.dest = dest
-    return this.startWith(at, syscall, keep, options, extra)
+    return this.#startNamed(at, syscall, keep, options, path, dest, undefined, undefined, undefined)
   }
 
   /** start() for an operation whose negative result `okResult` also means success (a timeout's -ETIME). */
@@ -672,12 +675,29 @@ export class RingEngine implements AsyncDisposable {
    * a failure's system error carries it, as with startPath().
    */
   protected startWithResult<T, D>(at: number, syscall: string, keep: unknown, options: OpOptions | undefined, result: (res: number, data: D) => T, failed: ((data: D) => void) | undefined, data: D, path?: string): Promise<T> {
-    const extra = new SlotExtra()
-    extra.result = result as SlotExtra['result']
-    extra.failed = failed as SlotExtra['failed']
-    extra.data = data
-    extra.path = path
-    return this.startWith(at, syscall, keep, options, extra) as unknown as Promise<T>
+    return this.#startNamed(at, syscall, keep, options, path, undefined, result as ResultOf, failed as FreeData | undefined, data) as unknown as Promise<T>
+  }
+
+  #startNamed(at: number, syscall: string, keep: unknown, options: OpOptions | undefined, path: string | undefined, dest: string | undefined, result: ResultOf | undefined, failed: FreeData | undefined, data: unknown): Promise<number> {
+    let promise: Promise<number>
+    try {
+      promise = this.start(at, syscall, keep, options)
+    } catch (err) {
+      failed?.(data)
+      throw err
+    }
+    const slot = this.#lastSlot
+    if (slot < 0) {
+      // Aborted before submission: nothing holds `data` but us.
+      failed?.(data)
+      return promise
+    }
+    this.#path[slot] = path
+    this.#dest[slot] = dest
+    this.#result[slot] = result
+    this.#failed[slot] = failed
+    this.#data[slot] = data
+    return promise
   }
 
   /**
@@ -916,9 +936,10 @@ export class RingEngine implements AsyncDisposable {
     for (const promise of chain.promises) promise.catch(noop)
     for (const slot of chain.slots) {
       const reject = this.#reject[slot]
-      const extra = this.#extra[slot]
+      const failed = this.#failed[slot]
+      const data = this.#data[slot]
       this.#releaseSlot(slot)
-      extra?.failed?.(extra.data)
+      failed?.(data)
       this.#inflight--
       reject?.(err)
     }
@@ -937,6 +958,11 @@ export class RingEngine implements AsyncDisposable {
     this.#reject[slot] = undefined
     this.#keep[slot] = undefined
     this.#extra[slot] = undefined
+    this.#path[slot] = undefined
+    this.#dest[slot] = undefined
+    this.#result[slot] = undefined
+    this.#failed[slot] = undefined
+    this.#data[slot] = undefined
     this.#gen[slot] = (this.#gen[slot] + 1) & GEN_MASK
     this.#free.push(slot)
   }
@@ -956,6 +982,11 @@ export class RingEngine implements AsyncDisposable {
     this.#syscall.push('')
     this.#keep.push(undefined)
     this.#extra.push(undefined)
+    this.#path.push(undefined)
+    this.#dest.push(undefined)
+    this.#result.push(undefined)
+    this.#failed.push(undefined)
+    this.#data.push(undefined)
     return slot
   }
 
@@ -1058,7 +1089,7 @@ export class RingEngine implements AsyncDisposable {
   #complete(slot: number, gen: number, res: number, flags: number): void {
     if (slot >= this.#gen.length || this.#gen[slot] !== gen) return
     const extra = this.#extra[slot]
-    if (extra !== undefined) return this.#completeExtra(slot, res, flags, extra)
+    if (extra !== undefined || this.#path[slot] !== undefined || this.#result[slot] !== undefined) return this.#completeExtra(slot, res, flags, extra)
     const resolve = this.#resolve[slot] as (value: number) => void
     const reject = this.#reject[slot] as (reason: Error) => void
     this.#resolve[slot] = undefined
@@ -1071,31 +1102,37 @@ export class RingEngine implements AsyncDisposable {
     else reject(native.systemError(res, this.#syscall[slot]))
   }
 
-  #completeExtra(slot: number, res: number, flags: number, extra: SlotExtra): void {
-    const ok = res >= 0 || (extra.okResult !== 0 && res === extra.okResult)
-    const stream = extra.stream
+  /** #complete() for an operation with an extra or the fields of a named operation. */
+  #completeExtra(slot: number, res: number, flags: number, extra: SlotExtra | undefined): void {
+    const ok = res >= 0 || (extra !== undefined && extra.okResult !== 0 && res === extra.okResult)
+    const stream = extra?.stream
     if (stream !== undefined && flags & IORING_CQE_F_MORE) {
-      if (ok) stream.push(extra.map!(res, flags))
+      if (ok) stream.push(extra!.map!(res, flags))
       return
     }
     const resolve = this.#resolve[slot]
     const reject = this.#reject[slot]
     const syscall = this.#syscall[slot]
+    const path = this.#path[slot]
+    const dest = this.#dest[slot]
+    const result = this.#result[slot]
+    const failed = this.#failed[slot]
+    const data = this.#data[slot]
     this.#releaseSlot(slot)
     this.#inflight--
     let error: Error | undefined
     if (!ok) {
-      if (extra.aborted) error = abortError(extra.signal!.reason)
-      else if (extra.timeoutMs !== undefined && res === ECANCELED && this.#state === State.Open) error = timedOut(syscall, extra.timeoutMs)
-      else if (!(stream?.stopped && res === ECANCELED)) error = native.systemError(res, syscall, pathsOf(extra))
+      if (extra?.aborted) error = abortError(extra.signal!.reason)
+      else if (extra?.timeoutMs !== undefined && res === ECANCELED && this.#state === State.Open) error = timedOut(syscall, extra.timeoutMs)
+      else if (!(stream?.stopped && res === ECANCELED)) error = native.systemError(res, syscall, pathsOf(path, dest))
     }
     if (stream !== undefined) {
-      if (ok) stream.push(extra.map!(res, flags))
+      if (ok) stream.push(extra!.map!(res, flags))
       stream.end(error)
     } else if (error !== undefined) {
-      extra.failed?.(extra.data)
+      failed?.(data)
       reject!(error)
-    } else if (extra.result !== undefined) (resolve as (value: unknown) => void)(extra.result(res, extra.data))
+    } else if (result !== undefined) (resolve as (value: unknown) => void)(result(res, data))
     else resolve!(res >= 0 ? res : 0)
   }
 
@@ -1139,9 +1176,9 @@ export class RingEngine implements AsyncDisposable {
 function noop(): void {}
 
 /** The path fields of a failed operation's system error (node:fs's `path`, `dest`). */
-function pathsOf(extra: SlotExtra): { path: string; dest?: string } | undefined {
-  if (extra.path === undefined) return undefined
-  return extra.dest === undefined ? { path: extra.path } : { path: extra.path, dest: extra.dest }
+function pathsOf(path: string | undefined, dest: string | undefined): { path: string; dest?: string } | undefined {
+  if (path === undefined) return undefined
+  return dest === undefined ? { path } : { path, dest }
 }
 
 function validateSignal(signal: unknown): asserts signal is AbortSignal {
