@@ -35,6 +35,7 @@ const MADV_POPULATE_WRITE = 23
 const POPULATE_MIN = 256 * 1024
 /** Up to this many chunk reads go in one chain behind the MADV_POPULATE_WRITE; more wait for it. */
 const CHAINED = 32
+const IN_WORKER: OpOptions = Object.freeze({ async: true })
 
 interface Speculative {
   readonly buffer: Buffer
@@ -148,8 +149,11 @@ export async function readWhole(ring: IoUring, fd: number, signal: AbortSignal |
   spec.buffer.copy(out, 0, 0, SPEC)
   const starts: number[] = []
   for (let at = SPEC; at < size; at += CHUNK) starts.push(at)
+  // The chunks go to io-wq workers (IOSQE_ASYNC): inline, every readFile's
+  // megabytes would be copied on this one thread; workers copy in parallel.
+  const chunkOp: OpOptions = signal === undefined ? IN_WORKER : { signal, async: true }
   const issue = (r: IoUring): Promise<number>[] => {
-    const reads = starts.map((at) => r.read(fd, out.subarray(at, Math.min(at + CHUNK, size)), at, op))
+    const reads = starts.map((at) => r.read(fd, out.subarray(at, Math.min(at + CHUNK, size)), at, chunkOp))
     reads.push(r.read(fd, spec.high, size, op))
     return reads
   }
