@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -73,6 +73,30 @@ describe('memory safety', () => {
     expect(weakA.deref()!.toString() + weakB.deref()!.toString()).toBe('abcdefg')
     await ring.dispose()
     closeSync(pipe)
+  })
+})
+
+describe('memory safety of named operations', () => {
+  it('2,000 stats started at once, with forced GCs while they run, each return their own file\'s Stats', async () => {
+    const ring = new IoUring({ entries: 64 })
+    const names = Array.from({ length: 2000 }, (_, i) => join(dir, `f${i}`))
+    names.forEach((name, i) => writeFileSync(name, 'x'.repeat(i % 97)))
+    // Built in a closure so that only the slots hold the encoded paths and statx buffers.
+    const pending = (() => names.map((name) => ring.stat(Buffer.from(name))))()
+    for (let i = 0; i < 3; i++) {
+      forceGc()
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    const stats = await Promise.all(pending)
+    stats.forEach((s, i) => {
+      const expected = statSync(names[i])
+      expect([s.ino, s.size]).toEqual([expected.ino, expected.size])
+    })
+    // A failure names its path, decoded from the slot after GCs as well.
+    const missing = ring.stat(join(dir, 'missing'))
+    forceGc()
+    await expect(missing).rejects.toMatchObject({ code: 'ENOENT', syscall: 'stat', path: join(dir, 'missing') })
+    await ring.dispose()
   })
 })
 
