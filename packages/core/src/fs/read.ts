@@ -15,10 +15,8 @@
 
 import type { IoUring } from '../ring.js'
 import type { OpOptions } from '../engine.js'
-import * as native from '@iouring/native'
 import { S_IFMT, S_IFREG } from '@iouring/ops'
 import { checkAborted } from './options.js'
-import { pageSize } from './page.js'
 
 /** The speculative reads: [0, FIRST) and [FIRST, SPEC). */
 const FIRST = 16 * 1024
@@ -29,12 +27,6 @@ const CHUNK = 1024 * 1024
 /** node:fs's kIoMaxLength: the largest file readFile returns. */
 export const IO_MAX_LENGTH = 2 ** 31 - 1
 const ESPIPE = -29
-/** madvise(2) advice that faults pages in, writable (Linux 5.14). */
-const MADV_POPULATE_WRITE = 23
-/** Results at least this big are populated before the reads fill them. */
-const POPULATE_MIN = 256 * 1024
-/** Up to this many chunk reads go in one chain behind the MADV_POPULATE_WRITE; more wait for it. */
-const CHAINED = 32
 const IN_WORKER: OpOptions = Object.freeze({ async: true })
 
 interface Speculative {
@@ -55,21 +47,6 @@ function takeSpeculative(): Speculative {
 
 function giveBack(entry: Speculative): void {
   if (pool.length < POOL) pool.push(entry)
-}
-
-/**
- * The whole pages of a new large buffer, to fault in with one
- * MADV_POPULATE_WRITE before the reads copy into them, instead of one page
- * fault per 4 KiB page (fresh memory from malloc: 16384 faults for a 64 MiB
- * file). undefined for a buffer too small to be worth it.
- */
-function populatable(buffer: Buffer): Uint8Array | undefined {
-  if (buffer.byteLength < POPULATE_MIN) return undefined
-  const page = pageSize()
-  const address = native.addressOf(buffer)
-  const start = Math.ceil(address / page) * page
-  const end = Math.floor((address + buffer.byteLength) / page) * page
-  return new Uint8Array(buffer.buffer, buffer.byteOffset + (start - address), end - start)
 }
 
 /** node:fs's ERR_FS_FILE_TOO_LARGE. */
@@ -150,30 +127,16 @@ export async function readWhole(ring: IoUring, fd: number, signal: AbortSignal |
   const starts: number[] = []
   for (let at = SPEC; at < size; at += CHUNK) starts.push(at)
   // The chunks go to io-wq workers (IOSQE_ASYNC): inline, every readFile's
-  // megabytes would be copied on this one thread; workers copy in parallel.
+  // megabytes would be copied (and their fresh pages faulted in) on this one
+  // thread; workers do it in parallel. (Faulting the pages in first with
+  // MADV_POPULATE_WRITE helped inline reads, and costs workers' reads.)
   const chunkOp: OpOptions = signal === undefined ? IN_WORKER : { signal, async: true }
-  const issue = (r: IoUring): Promise<number>[] => {
-    const reads = starts.map((at) => r.read(fd, out.subarray(at, Math.min(at + CHUNK, size)), at, chunkOp))
-    reads.push(r.read(fd, spec.high, size, op))
-    return reads
-  }
-  const pages = populatable(out)
   let results: number[]
   try {
     checkAborted(signal)
-    if (pages === undefined) results = await all(issue(ring))
-    else if (starts.length <= CHAINED) {
-      // One submission: the pages are faulted in, then (hard-linked, so a kernel without the advice
-      // changes nothing) the reads fill them.
-      const settled = await ring.chain((r) => [r.madvise(pages, MADV_POPULATE_WRITE, op), ...issue(r)], { hard: true })
-      results = settled.slice(1).map((result) => {
-        if (result.status === 'rejected') throw result.reason
-        return result.value
-      })
-    } else {
-      await ring.madvise(pages, MADV_POPULATE_WRITE, op).catch(() => 0)
-      results = await all(issue(ring))
-    }
+    const reads = starts.map((at) => ring.read(fd, out.subarray(at, Math.min(at + CHUNK, size)), at, chunkOp))
+    reads.push(ring.read(fd, spec.high, size, op))
+    results = await all(reads)
   } catch (err) {
     giveBack(spec)
     throw err
