@@ -145,11 +145,10 @@ export interface StreamOptions extends Omit<OpOptions, 'timeout' | 'skipSuccess'
   highWaterMark?: number
 }
 
-/** What a slot needs beyond resolve/reject: only operations with options, multishot and chains have one. */
 /**
- * What an operation needs beyond its promise and kept memory. A class with
- * every field set in its constructor, so that every instance has one shape
- * and the completion path reads it monomorphically.
+ * What a slot needs beyond resolve/reject, for operations with a signal or a
+ * timeout, multishot streams and timeouts: a class with every field set, so
+ * that every instance has one shape for the completion path.
  */
 class SlotExtra {
   stream: CompletionStream<unknown> | undefined = undefined
