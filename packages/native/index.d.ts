@@ -68,6 +68,14 @@ export function close(handle: RingHandle): void
 export function addressOf(view: ArrayBufferView | ArrayBuffer | SharedArrayBuffer): number
 
 /**
+ * The eventfd the addon registered with this ring, or -1. A DEFER_TASKRUN ring
+ * has one: the kernel signals it when task work is queued, and the addon runs
+ * that work from the event loop. A ring holds one eventfd, so there is no room
+ * for the user's.
+ */
+export function ringEventfd(handle: RingHandle): number
+
+/**
  * eventfd(2): a new eventfd with counter `initval` and EFD flags (default 0), or -errno.
  * Read its counter with node:fs (an 8-byte read); close it with fs.closeSync.
  */

@@ -118,6 +118,7 @@ exports.updateRef = binding.updateRef
 exports.close = binding.close
 exports.addressOf = addressOf
 exports.eventfd = binding.eventfd
+exports.ringEventfd = binding.ringEventfd
 exports.epollCreate = binding.epollCreate
 exports.pipe = binding.pipe
 exports.setPipeSize = binding.setPipeSize

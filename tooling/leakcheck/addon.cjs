@@ -14,8 +14,15 @@ const { IoUring } = require('@iouring/core')
   const ring = new IoUring({ entries: 8 })
   await Promise.all(Array.from({ length: 100 }, () => ring.nop()))
   await ring.dispose()
-  // a ring never closed: freed by environment teardown
+  // DEFER_TASKRUN: the addon's eventfd and its watcher; an io-wq completion wakes it
+  const deferred = new IoUring({ entries: 8, setup: ['SINGLE_ISSUER', 'DEFER_TASKRUN'] })
+  native.ringEventfd(deferred.handle)
+  await deferred.stat('/')
+  await deferred.dispose()
+  // rings never closed (one with an eventfd): freed by environment teardown
   const leaked = new IoUring({ entries: 4 })
   await leaked.nop()
+  const leakedDeferred = new IoUring({ entries: 4, setup: ['SINGLE_ISSUER', 'DEFER_TASKRUN'] })
+  await leakedDeferred.stat('/')
   await new Promise(r => setTimeout(r, 10)); global.gc(); await new Promise(r => setTimeout(r, 10)); global.gc(); console.log('done')
 })()

@@ -76,6 +76,7 @@ _Static_assert(sizeof(struct iou_params) == 120, "io_uring_params is 120 bytes")
 #define IOU_ENTER_SQ_WAKEUP (1U << 1)
 #define IOU_ENTER_REGISTERED_RING (1U << 4)
 
+#define IOU_REGISTER_EVENTFD 4
 #define IOU_REGISTER_RING_FDS 20
 #define IOU_REGISTER_RESIZE_RINGS 33
 #define IOU_REGISTER_USE_REGISTERED_RING (1U << 31)
@@ -128,6 +129,10 @@ typedef struct ring_s {
 
   uv_poll_t poll;
   uv_prepare_t prepare;
+  // DEFER_TASKRUN rings only (else -1): an eventfd registered with the ring,
+  // watched by evpoll. See on_evpoll.
+  int evfd;
+  uv_poll_t evpoll;
   int handles_open;
   int closing;
   napi_async_cleanup_hook_handle cleanup;
@@ -191,9 +196,11 @@ static void update_ref(ring_t *r) {
   int want = r->ctrl_i32[CTRL_INFLIGHT] > 0 && r->ctrl_i32[CTRL_WANT_REF] && !r->closing;
   if (want && !r->ctrl_i32[CTRL_REFED]) {
     uv_ref((uv_handle_t *)&r->poll);
+    if (r->evfd >= 0) uv_ref((uv_handle_t *)&r->evpoll);
     r->ctrl_i32[CTRL_REFED] = 1;
   } else if (!want && r->ctrl_i32[CTRL_REFED]) {
     uv_unref((uv_handle_t *)&r->poll);
+    if (r->evfd >= 0) uv_unref((uv_handle_t *)&r->evpoll);
     r->ctrl_i32[CTRL_REFED] = 0;
   }
 }
@@ -258,6 +265,44 @@ static void on_poll(uv_poll_t *h, int status, int events) {
   call_js(r, status < 0 ? status : 0);
 }
 
+// DEFER_TASKRUN rings: completions from io-wq workers, timers, polls and
+// other rings are queued as task work that only this thread runs, when it
+// enters the ring with GETEVENTS; nothing wakes the ring fd's poll for them.
+// The kernel does signal a registered eventfd when the first such item is
+// queued (io_req_local_work_add), and when CQEs are posted. So: reset the
+// eventfd, run the task work, let JavaScript reap.
+static void on_evpoll(uv_poll_t *h, int status, int events) {
+  (void)events;
+  ring_t *r = h->data;
+  if (r->closing) return;
+  if (status == 0) {
+    uint64_t count;
+    // EAGAIN: another wake-up read it first. Either way the counter is 0 now.
+    if (read(r->evfd, &count, sizeof(count)) < 0 && errno != EAGAIN) status = -errno;
+  }
+  if (status == 0) {
+    int ret = sys_enter(r, 0, 0, IOU_ENTER_GETEVENTS, NULL, 0);
+    if (ret < 0 && ret != -EAGAIN && ret != -EBUSY) status = ret;
+  }
+  r->stats[CTRL_WAKEUPS] += 1;
+  call_js(r, status < 0 ? status : 0);
+}
+
+// Registers the eventfd of a DEFER_TASKRUN ring and initializes its watcher
+// (last, so that on failure no handle needs closing). 0 or -errno.
+static int watch_task_work(ring_t *r, uv_loop_t *loop) {
+  r->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (r->evfd < 0) return -errno;
+  int err = 0;
+  if (syscall(SYS_io_uring_register, r->fd, IOU_REGISTER_EVENTFD, &r->evfd, 1) < 0) err = -errno;
+  if (!err && uv_poll_init(loop, &r->evpoll, r->evfd) != 0) err = -EINVAL;
+  if (err) {
+    close(r->evfd);
+    r->evfd = -1;
+  }
+  return err;
+}
+
 static void unmap_rings(ring_t *r) {
   if (r->sqes_ptr) munmap(r->sqes_ptr, r->sqes_sz);
   if (r->cq_ptr && r->cq_ptr != r->ring_ptr) munmap(r->cq_ptr, r->cq_sz);
@@ -267,6 +312,7 @@ static void unmap_rings(ring_t *r) {
 
 static void unmap_ring(ring_t *r) {
   unmap_rings(r);
+  // Closing the ring unregisters its eventfd.
   if (r->fd >= 0) close(r->fd);
   r->fd = -1;
 }
@@ -313,6 +359,10 @@ static int map_rings(ring_t *r) {
 
 static void on_handle_closed(uv_handle_t *h) {
   ring_t *r = h->data;
+  if (h == (uv_handle_t *)&r->evpoll) {
+    close(r->evfd);
+    r->evfd = -1;
+  }
   if (--r->handles_open > 0) return;
   if (r->cleanup) napi_remove_async_cleanup_hook(r->cleanup);
   if (r->box) r->box->ring = NULL;
@@ -327,9 +377,14 @@ static void begin_close(ring_t *r) {
   r->closing = 1;
   uv_poll_stop(&r->poll);
   uv_prepare_stop(&r->prepare);
+  if (r->evfd >= 0) uv_poll_stop(&r->evpoll);
   unmap_ring(r);
   uv_close((uv_handle_t *)&r->poll, on_handle_closed);
   uv_close((uv_handle_t *)&r->prepare, on_handle_closed);
+  if (r->evfd >= 0) {
+    // The fd goes after the handle that watches it, in on_handle_closed.
+    uv_close((uv_handle_t *)&r->evpoll, on_handle_closed);
+  }
 }
 
 // Drops what the ring holds in the JavaScript heap. With `detach`, the mapped
@@ -483,6 +538,7 @@ static napi_value js_setup(napi_env env, napi_callback_info info) {
   r->env = env;
   r->fd = fd;
   r->enter_fd = fd;
+  r->evfd = -1;
   r->p = p;
 
   int err = map_rings(r);
@@ -503,6 +559,17 @@ static napi_value js_setup(napi_env env, napi_callback_info info) {
   uv_unref((uv_handle_t *)&r->prepare);
   uv_poll_start(&r->poll, UV_READABLE, on_poll);
   uv_prepare_start(&r->prepare, on_prepare);
+  if (p.flags & IOU_SETUP_DEFER_TASKRUN) {
+    err = watch_task_work(r, loop);
+    if (err) {
+      begin_close(r);
+      return make_errno(env, err);
+    }
+    r->handles_open++;
+    r->evpoll.data = r;
+    uv_unref((uv_handle_t *)&r->evpoll);
+    uv_poll_start(&r->evpoll, UV_READABLE, on_evpoll);
+  }
 
   r->ctrl_i32 = (int32_t *)r->ctrl;
   r->stats = r->ctrl;
@@ -729,6 +796,17 @@ static napi_value js_check(napi_env env, napi_callback_info info) {
 
 // eventfd(initval, flags) -> fd | -errno. Node has no eventfd; io_uring
 // signals one per completion once it is registered (IORING_REGISTER_EVENTFD).
+// ringEventfd(handle) -> the eventfd the addon registered with the ring
+// (DEFER_TASKRUN rings), or -1: the ring has room for no other.
+static napi_value js_ring_eventfd(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  ring_t *r = get_ring(env, argv[0]);
+  if (r == NULL) return NULL;
+  return make_errno(env, r->evfd);
+}
+
 static napi_value js_eventfd(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -795,6 +873,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"address", NULL, js_address, NULL, NULL, NULL, napi_default, NULL},
       {"check", NULL, js_check, NULL, NULL, NULL, napi_default, NULL},
       {"eventfd", NULL, js_eventfd, NULL, NULL, NULL, napi_default, NULL},
+      {"ringEventfd", NULL, js_ring_eventfd, NULL, NULL, NULL, napi_default, NULL},
       {"epollCreate", NULL, js_epoll_create, NULL, NULL, NULL, napi_default, NULL},
       {"pipe", NULL, js_pipe, NULL, NULL, NULL, napi_default, NULL},
       {"setPipeSize", NULL, js_set_pipe_size, NULL, NULL, NULL, napi_default, NULL},

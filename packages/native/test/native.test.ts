@@ -1,3 +1,4 @@
+import { closeSync, readlinkSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import * as native from '@iouring/native'
 
@@ -107,6 +108,35 @@ describe('@iouring/native', () => {
     expect(native.systemError(2, 'open', { path: '/nope' }).message).toBe("ENOENT: no such file or directory, open '/nope'")
   })
 
+  it('a DEFER_TASKRUN ring gets a registered eventfd, a plain ring none; IORING_REGISTER_EVENTFD then finds the slot taken', async () => {
+    const IORING_SETUP_SINGLE_ISSUER = 1 << 12
+    const IORING_SETUP_DEFER_TASKRUN = 1 << 13
+    const IORING_REGISTER_EVENTFD = 4
+    const EBUSY = -16
+    const plain = open(2).ring
+    expect(native.ringEventfd(plain.handle)).toBe(-1)
+    native.close(plain.handle)
+    const ring = native.setup({ entries: 2, flags: IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN }, () => {})
+    if (typeof ring === 'number') throw native.systemError(ring, 'io_uring_setup')
+    const evfd = native.ringEventfd(ring.handle)
+    expect(evfd).toBeGreaterThan(2)
+    expect(readlinkSync(`/proc/self/fd/${evfd}`)).toBe('anon_inode:[eventfd]')
+    const other = native.eventfd(0, native.EFD.CLOEXEC)
+    expect(native.register(ring.handle, IORING_REGISTER_EVENTFD, new Int32Array([other]), 1)).toBe(EBUSY)
+    closeSync(other)
+    native.close(ring.handle)
+    // The eventfd is closed with its watcher, in the loop's close phase.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const now = (() => {
+      try {
+        return readlinkSync(`/proc/self/fd/${evfd}`)
+      } catch {
+        return 'closed'
+      }
+    })()
+    expect(now).not.toBe('anon_inode:[eventfd]')
+  })
+
   it('close() detaches the mapped buffers; the handle is refused afterwards', () => {
     const { ring } = open(2)
     const view = new Uint32Array(ring.sqRing)
@@ -120,7 +150,7 @@ describe('@iouring/native', () => {
   })
 
   it('epollCreate() returns a working epoll fd', async () => {
-    const { fstatSync, closeSync, readlinkSync } = await import('node:fs')
+    const { fstatSync } = await import('node:fs')
     const fd = native.epollCreate()
     expect(fd).toBeGreaterThan(2)
     expect(fstatSync(fd).isFile()).toBe(false)

@@ -1,6 +1,7 @@
 // The rest of io_uring_register(2): eventfd, restrictions, io-wq, the ring fd,
 // personalities, sync cancel, clock, NAPI busy polling, ring resizing.
 import * as native from '@iouring/native'
+import type { RingHandle } from '@iouring/native'
 import {
   CLOCK_BOOTTIME,
   CLOCK_MONOTONIC,
@@ -49,7 +50,7 @@ import {
 } from '@iouring/ops'
 import { readFileSync } from 'node:fs'
 import { cpus as cpuList } from 'node:os'
-import { invalidArgType, invalidArgValue, registerError, registerOpName, unsupported } from './errors.js'
+import { invalidArgType, invalidArgValue, invalidState, registerError, registerOpName, unsupported } from './errors.js'
 import { isFixedFile, type FixedFile } from './fixed-file.js'
 import { kernelAtLeast, kernelVersion } from './kernel.js'
 import { call, handleOf, stateOf, type Ring } from './ring.js'
@@ -77,8 +78,17 @@ function lookup(table: readonly ConstantEntry[], prefix: string, value: unknown,
 // ---- eventfd ---------------------------------------------------------------------------------------
 
 /** IORING_REGISTER_EVENTFD: the kernel signals `fd` (an eventfd) whenever it posts a CQE. */
-export function registerEventfd(ring: Ring, fd: number): void {
+/** The ring's handle, if its one eventfd slot is the user's: a DEFER_TASKRUN ring's holds the addon's. */
+function eventfdSlot(ring: Ring): RingHandle {
   const handle = handleOf(ring)
+  if (native.ringEventfd(handle) >= 0) {
+    throw invalidState('a DEFER_TASKRUN ring\'s eventfd is the one @iouring/native registered to run its task work from the event loop; a ring holds only one')
+  }
+  return handle
+}
+
+export function registerEventfd(ring: Ring, fd: number): void {
+  const handle = eventfdSlot(ring)
   validateInteger(fd, 'fd', 0, 0x7fffffff)
   call(handle, IORING_REGISTER_EVENTFD, new Int32Array([fd]), 1)
   stateOf(handle).eventfd = fd
@@ -86,7 +96,7 @@ export function registerEventfd(ring: Ring, fd: number): void {
 
 /** IORING_REGISTER_EVENTFD_ASYNC (Linux 5.6): like registerEventfd, but only for completions posted from io-wq workers, not inline ones. */
 export function registerEventfdAsync(ring: Ring, fd: number): void {
-  const handle = handleOf(ring)
+  const handle = eventfdSlot(ring)
   validateInteger(fd, 'fd', 0, 0x7fffffff)
   call(handle, IORING_REGISTER_EVENTFD_ASYNC, new Int32Array([fd]), 1)
   stateOf(handle).eventfd = fd
@@ -94,7 +104,7 @@ export function registerEventfdAsync(ring: Ring, fd: number): void {
 
 /** IORING_UNREGISTER_EVENTFD (ENXIO when none is registered). */
 export function unregisterEventfd(ring: Ring): void {
-  const handle = handleOf(ring)
+  const handle = eventfdSlot(ring)
   call(handle, IORING_UNREGISTER_EVENTFD, null, 0)
   stateOf(handle).eventfd = -1
 }
