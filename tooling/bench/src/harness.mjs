@@ -86,14 +86,20 @@ export function formatRate(rate) {
   return `${rate.toFixed(1)} /s`
 }
 
-/** Prints one suite as a table; `baseline` names the row the ratios divide by. */
+/**
+ * Prints one suite as a table; `baseline` names the row the ratios divide by.
+ * Rows measured more than once (`runs`) show their median and, last, the
+ * range of the runs.
+ */
 export function printTable(title, rows, baseline) {
   const base = rows.find((r) => r.name === baseline)?.rate
   const width = Math.max(...rows.map((r) => r.name.length), 10)
+  const repeated = rows.some((r) => r.runs?.length > 1)
   console.log(`\n${title}`)
-  console.log(`  ${'case'.padEnd(width)}  ${'rate'.padStart(12)}  ${base ? `vs ${baseline}` : ''}`)
+  console.log(`  ${'case'.padEnd(width)}  ${(repeated ? 'median' : 'rate').padStart(12)}  ${(base ? `vs ${baseline}` : '').padEnd(8)}${repeated ? '  runs from-to' : ''}`)
   for (const row of rows) {
     const ratio = base ? `${(row.rate / base).toFixed(2)}x` : ''
-    console.log(`  ${row.name.padEnd(width)}  ${formatRate(row.rate).padStart(12)}  ${ratio}`)
+    const spread = repeated ? `  ${formatRate(Math.min(...row.runs))} - ${formatRate(Math.max(...row.runs))}` : ''
+    console.log(`  ${row.name.padEnd(width)}  ${formatRate(row.rate).padStart(12)}  ${ratio.padEnd(Math.max(8, base ? baseline.length + 3 : 0))}${spread}`)
   }
 }

@@ -12,14 +12,29 @@ const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.met
 const only = process.argv[2] // optional suite filter: nop, read
 const report = { date: new Date().toISOString(), kernel: os.release(), node: process.version, cpus: os.cpus()[0]?.model, seconds: SECONDS, suites: [] }
 
+// BENCH_REPEAT=n runs every row of a suite n times, interleaved (all rows,
+// then all rows again), and reports each row's median, with its spread.
+// One run of 1.5 s on a shared 2-vCPU VM moves by 15-30%.
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 1)
+report.repeat = REPEAT
+
 async function suite(title, baseline, rows) {
-  const results = []
-  for (const [name, run] of rows) {
-    const rate = await run()
-    if (rate !== undefined) results.push({ name, rate })
+  const runs = rows.map(() => [])
+  for (let rep = 0; rep < REPEAT; rep++) {
+    for (let i = 0; i < rows.length; i++) {
+      const rate = await rows[i][1]()
+      if (rate !== undefined) runs[i].push(rate)
+    }
   }
+  const results = rows.flatMap(([name], i) => (runs[i].length === 0 ? [] : [{ name, rate: median(runs[i]), runs: runs[i] }]))
   printTable(title, results, baseline)
   report.suites.push({ title, baseline, rows: results })
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 const URING = { UV_USE_IO_URING: '1' }
