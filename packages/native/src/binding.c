@@ -277,7 +277,7 @@ static void on_evpoll(uv_poll_t *h, int status, int events) {
   if (r->closing) return;
   if (status == 0) {
     uint64_t count;
-    // EAGAIN: another wake-up read it first. Either way the counter is 0 now.
+    // EAGAIN: the counter was 0 already (a spurious wake-up); it is 0 now either way.
     if (read(r->evfd, &count, sizeof(count)) < 0 && errno != EAGAIN) status = -errno;
   }
   if (status == 0) {
@@ -794,8 +794,6 @@ static napi_value js_check(napi_env env, napi_callback_info info) {
   return make_errno(env, fd >= 0 || fd == -EINVAL ? 0 : fd);
 }
 
-// eventfd(initval, flags) -> fd | -errno. Node has no eventfd; io_uring
-// signals one per completion once it is registered (IORING_REGISTER_EVENTFD).
 // ringEventfd(handle) -> the eventfd the addon registered with the ring
 // (DEFER_TASKRUN rings), or -1: the ring has room for no other.
 static napi_value js_ring_eventfd(napi_env env, napi_callback_info info) {
@@ -807,6 +805,8 @@ static napi_value js_ring_eventfd(napi_env env, napi_callback_info info) {
   return make_errno(env, r->evfd);
 }
 
+// eventfd(initval, flags) -> fd | -errno. Node has no eventfd; io_uring
+// signals one per completion once it is registered (IORING_REGISTER_EVENTFD).
 static napi_value js_eventfd(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];

@@ -77,7 +77,6 @@ function lookup(table: readonly ConstantEntry[], prefix: string, value: unknown,
 
 // ---- eventfd ---------------------------------------------------------------------------------------
 
-/** IORING_REGISTER_EVENTFD: the kernel signals `fd` (an eventfd) whenever it posts a CQE. */
 /** The ring's handle, if its one eventfd slot is the user's: a DEFER_TASKRUN ring's holds the addon's. */
 function eventfdSlot(ring: Ring): RingHandle {
   const handle = handleOf(ring)
@@ -87,6 +86,7 @@ function eventfdSlot(ring: Ring): RingHandle {
   return handle
 }
 
+/** IORING_REGISTER_EVENTFD: the kernel signals `fd` (an eventfd) whenever it posts a CQE. */
 export function registerEventfd(ring: Ring, fd: number): void {
   const handle = eventfdSlot(ring)
   validateInteger(fd, 'fd', 0, 0x7fffffff)
