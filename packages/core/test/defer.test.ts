@@ -72,6 +72,22 @@ describe('DEFER_TASKRUN rings driven by the event loop', () => {
     }
   })
 
+  it('dispose() with a read pending on a pipe cancels it and returns once its CQE is in', async () => {
+    const pipe = emptyPipe(dir)
+    const other = new IoUring({ entries: 4, setup: ['SINGLE_ISSUER', 'DEFER_TASKRUN'] })
+    try {
+      const read = other.read(pipe, Buffer.alloc(1))
+      read.catch(() => {})
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(other.pending).toBe(1)
+      await other.dispose()
+      expect(other.pending).toBe(0)
+      await expect(read).rejects.toMatchObject({ code: 'ECANCELED', syscall: 'read' })
+    } finally {
+      closeSync(pipe)
+    }
+  })
+
   it('the ring\'s one eventfd is the addon\'s: registering or unregistering another throws ERR_INVALID_STATE', async () => {
     expect(native.ringEventfd(ring.handle)).toBeGreaterThan(2)
     const fd = native.eventfd(0, native.EFD.CLOEXEC)
