@@ -223,8 +223,13 @@ function pageAligned(bytes) {
 
 let reader
 
-/** Compiles c/read.c with `cc -O2 ... -luring` once per process; undefined, with the reason printed, when that cannot work. */
-function liburingReader() {
+/**
+ * Compiles c/read.c with `cc -O2 ... -luring` once per process; undefined, with the reason printed,
+ * when that cannot work. The bench compiles it once and hands the result to the case processes in
+ * IOURING_BENCH_READER ('' for none).
+ */
+export function liburingReader() {
+  if (reader === undefined && process.env.IOURING_BENCH_READER !== undefined) reader = process.env.IOURING_BENCH_READER
   if (reader !== undefined) return reader || undefined
   const source = fileURLToPath(new URL('../c/read.c', import.meta.url))
   try {

@@ -63,7 +63,12 @@ export async function measureDepth(depth, one) {
 
 const caseRunner = fileURLToPath(new URL('./case.mjs', import.meta.url))
 
-/** Runs one registered case in a child process with extra environment (e.g. UV_USE_IO_URING=1). */
+/**
+ * Runs one registered case in a child process with extra environment (e.g.
+ * UV_USE_IO_URING=1). Its last line of output is the rate ('undefined': the
+ * case could not run here, and the row is left out); lines before it are
+ * passed on.
+ */
 export function inChild(name, env, args) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', caseRunner, name, JSON.stringify(args)], {
@@ -74,8 +79,11 @@ export function inChild(name, env, args) {
     child.stdout.on('data', (d) => (out += d))
     child.on('error', reject)
     child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`bench case ${name} exited with ${code}`))
-      else resolve(Number(out.trim().split('\n').pop()))
+      if (code !== 0) return reject(new Error(`bench case ${name} exited with ${code}`))
+      const lines = out.trim().split('\n')
+      const last = lines.pop()
+      for (const line of lines) console.log(line)
+      resolve(last === 'undefined' ? undefined : Number(last))
     })
   })
 }
@@ -96,10 +104,11 @@ export function printTable(title, rows, baseline) {
   const width = Math.max(...rows.map((r) => r.name.length), 10)
   const repeated = rows.some((r) => r.runs?.length > 1)
   console.log(`\n${title}`)
-  console.log(`  ${'case'.padEnd(width)}  ${(repeated ? 'median' : 'rate').padStart(12)}  ${(base ? `vs ${baseline}` : '').padEnd(8)}${repeated ? '  runs from-to' : ''}`)
+  const against = base ? `vs ${baseline}` : ''
+  console.log(`  ${'case'.padEnd(width)}  ${(repeated ? 'median' : 'rate').padStart(12)}  ${repeated ? `${against.padEnd(8)}  runs from-to` : against}`)
   for (const row of rows) {
     const ratio = base ? `${(row.rate / base).toFixed(2)}x` : ''
-    const spread = repeated ? `  ${formatRate(Math.min(...row.runs))} - ${formatRate(Math.max(...row.runs))}` : ''
-    console.log(`  ${row.name.padEnd(width)}  ${formatRate(row.rate).padStart(12)}  ${ratio.padEnd(Math.max(8, base ? baseline.length + 3 : 0))}${spread}`)
+    const spread = repeated ? `${ratio.padEnd(Math.max(8, base ? baseline.length + 3 : 0))}  ${formatRate(Math.min(...row.runs))} - ${formatRate(Math.max(...row.runs))}` : ratio
+    console.log(`  ${row.name.padEnd(width)}  ${formatRate(row.rate).padStart(12)}  ${spread}`)
   }
 }

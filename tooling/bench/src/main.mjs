@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { IORING_SETUP_COOP_TASKRUN, IORING_SETUP_SINGLE_ISSUER } from '@iouring/ops'
-import { cases } from './cases.mjs'
+import { liburingReader } from './cases.mjs'
 import { SECONDS, inChild, printTable } from './harness.mjs'
 
 const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../..')
@@ -38,6 +38,14 @@ function median(values) {
 }
 
 const URING = { UV_USE_IO_URING: '1' }
+
+/**
+ * Every row runs in a fresh child process (with `env` added): a row that
+ * ran after others in one process would inherit their heap and garbage.
+ */
+function run(name, args = {}, env = {}) {
+  return inChild(name, env, args)
+}
 /** What @iouring/core's rings are created with by default (SINGLE_ISSUER + COOP_TASKRUN), for the C rows that match them. */
 const DEFAULT_FLAGS = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN
 
@@ -54,23 +62,23 @@ function fio(file, depth) {
 
 if (!only || only === 'nop') {
   await suite('NOP round trips (no alternative in node:fs; targets: low-level batch 128 >= 10 M/s, promise >= 4 M/s)', 'low-level, batch 128', [
-    ['low-level, batch 1', () => cases['nop-lowlevel']({ batch: 1 })],
-    ['low-level, batch 32', () => cases['nop-lowlevel']({ batch: 32 })],
-    ['low-level, batch 128', () => cases['nop-lowlevel']({ batch: 128 })],
-    ['promise ring.nop(), depth 1', () => cases['nop-promise']({ depth: 1 })],
-    ['promise ring.nop(), depth 128', () => cases['nop-promise']({ depth: 128 })],
+    ['low-level, batch 1', () => run('nop-lowlevel', { batch: 1 })],
+    ['low-level, batch 32', () => run('nop-lowlevel', { batch: 32 })],
+    ['low-level, batch 128', () => run('nop-lowlevel', { batch: 128 })],
+    ['promise ring.nop(), depth 1', () => run('nop-promise', { depth: 1 })],
+    ['promise ring.nop(), depth 128', () => run('nop-promise', { depth: 128 })],
   ])
 }
 
 if (!only || only === 'events') {
   await suite('Cost of an AbortSignal on a promise operation (ring.nop at depth 128)', 'nop, no signal', [
-    ['nop, no signal', () => cases['nop-promise']({ depth: 128 })],
-    ['nop, { signal }', () => cases['nop-signal']({ depth: 128 })],
+    ['nop, no signal', () => run('nop-promise', { depth: 128 })],
+    ['nop, { signal }', () => run('nop-signal', { depth: 128 })],
   ])
   await suite('Zero-delay wake-ups, one at a time (rate = 1 / latency)', 'setTimeout(0)', [
-    ['ring.sleep(0)', () => cases['sleep0-ring']()],
-    ['setTimeout(0)', () => cases['sleep0-setTimeout']()],
-    ['setImmediate', () => cases['sleep0-setImmediate']()],
+    ['ring.sleep(0)', () => run('sleep0-ring')],
+    ['setTimeout(0)', () => run('sleep0-setTimeout')],
+    ['setImmediate', () => run('sleep0-setImmediate')],
   ])
 }
 
@@ -89,11 +97,11 @@ if (!only || only === 'setup') {
     const label = (setup) => (setup.length ? setup.join(' + ') : 'no flags')
     await suite('Setup flags: promise 4 KiB reads at depth 32 (page-cached 256 MiB file)', 'no flags', variants.map((setup) => [
       label(setup),
-      () => cases['read-promise']({ path: file, depth: 32, setup }),
+      () => run('read-promise', { path: file, depth: 32, setup }),
     ]))
     await suite('Setup flags: ring.stat of 10,000 files, all started at once', 'no flags', variants.map((setup) => [
       label(setup),
-      () => cases['stat-ring']({ dir: statDir, count: 10000, setup }),
+      () => run('stat-ring', { dir: statDir, count: 10000, setup }),
     ]))
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
@@ -101,6 +109,7 @@ if (!only || only === 'setup') {
 }
 
 if (!only || only === 'read') {
+  process.env.IOURING_BENCH_READER = liburingReader() ?? ''
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iouring-bench-'))
   const file = path.join(dir, 'data.bin')
   try {
@@ -115,23 +124,23 @@ if (!only || only === 'read') {
     for (const depth of [1, 32, 128]) {
       const args = { path: file, depth, seconds }
       await suite(`4 KiB random reads of a page-cached ${size >> 20} MiB file, queue depth ${depth}`, 'fs.promises FileHandle.read', [
-        ['@iouring ring.read (promise)', () => cases['read-promise'](args)],
-        ['@iouring low-level (batch = depth)', () => cases['read-lowlevel'](args)],
-        ['fs.read callbacks', () => cases['read-fs-callback'](args)],
-        ['fs.read callbacks, UV_USE_IO_URING=1', () => inChild('read-fs-callback', URING, args)],
-        ['fs.promises FileHandle.read', () => cases['read-fs-promises'](args)],
-        ['fs.promises FileHandle.read, UV_USE_IO_URING=1', () => inChild('read-fs-promises', URING, args)],
+        ['@iouring ring.read (promise)', () => run('read-promise', args)],
+        ['@iouring low-level (batch = depth)', () => run('read-lowlevel', args)],
+        ['fs.read callbacks', () => run('read-fs-callback', args)],
+        ['fs.read callbacks, UV_USE_IO_URING=1', () => run('read-fs-callback', args, URING)],
+        ['fs.promises FileHandle.read', () => run('read-fs-promises', args)],
+        ['fs.promises FileHandle.read, UV_USE_IO_URING=1', () => run('read-fs-promises', args, URING)],
         ['fio --ioengine=io_uring (C)', () => fio(file, depth)],
         // Registration (issue 4): fixed buffer + fixed file, registered ring fd on/off, C liburing plain reads.
-        ['@iouring ring.readFixed, fixed file + buffer (promise)', () => cases['read-fixed-promise'](args)],
-        ['@iouring low-level READ_FIXED, fixed file + buffer', () => cases['read-lowlevel']({ ...args, fixed: true })],
-        ['@iouring ring.read (promise), ring fd not registered', () => cases['read-promise']({ ...args, registerRingFd: false })],
-        ['@iouring low-level, ring fd registered', () => cases['read-lowlevel']({ ...args, registerRingFd: true })],
-        ['@iouring low-level, ring fd not registered', () => cases['read-lowlevel']({ ...args, registerRingFd: false })],
-        ['C liburing plain reads, depth in flight', () => cases['read-liburing']({ ...args, mode: 'depth' })],
-        ['C liburing plain reads, batch = depth', () => cases['read-liburing']({ ...args, mode: 'batch' })],
-        ['C liburing plain reads, depth in flight, our default setup flags', () => cases['read-liburing']({ ...args, mode: 'depth', setupFlags: DEFAULT_FLAGS })],
-        ['C liburing plain reads, batch = depth, our default setup flags', () => cases['read-liburing']({ ...args, mode: 'batch', setupFlags: DEFAULT_FLAGS })],
+        ['@iouring ring.readFixed, fixed file + buffer (promise)', () => run('read-fixed-promise', args)],
+        ['@iouring low-level READ_FIXED, fixed file + buffer', () => run('read-lowlevel', { ...args, fixed: true })],
+        ['@iouring ring.read (promise), ring fd not registered', () => run('read-promise', { ...args, registerRingFd: false })],
+        ['@iouring low-level, ring fd registered', () => run('read-lowlevel', { ...args, registerRingFd: true })],
+        ['@iouring low-level, ring fd not registered', () => run('read-lowlevel', { ...args, registerRingFd: false })],
+        ['C liburing plain reads, depth in flight', () => run('read-liburing', { ...args, mode: 'depth' })],
+        ['C liburing plain reads, batch = depth', () => run('read-liburing', { ...args, mode: 'batch' })],
+        ['C liburing plain reads, depth in flight, our default setup flags', () => run('read-liburing', { ...args, mode: 'depth', setupFlags: DEFAULT_FLAGS })],
+        ['C liburing plain reads, batch = depth, our default setup flags', () => run('read-liburing', { ...args, mode: 'batch', setupFlags: DEFAULT_FLAGS })],
       ])
     }
   } finally {
@@ -152,14 +161,14 @@ if (!only || only === 'fs') {
   }
   const where = `${base}, ${type}`
   const rows = (name, args) => [
-    ['@iouring/core/fs', () => cases[name]({ ...args, api: 'iouring' })],
-    ['fs.promises', () => cases[name]({ ...args, api: 'promises' })],
-    ['fs.promises, UV_USE_IO_URING=1', () => inChild(name, URING, { ...args, api: 'promises' })],
-    ['fs callbacks', () => cases[name]({ ...args, api: 'callback' })],
-    ['fs callbacks, UV_USE_IO_URING=1', () => inChild(name, URING, { ...args, api: 'callback' })],
+    ['@iouring/core/fs', () => run(name, { ...args, api: 'iouring' })],
+    ['fs.promises', () => run(name, { ...args, api: 'promises' })],
+    ['fs.promises, UV_USE_IO_URING=1', () => run(name, { ...args, api: 'promises' }, URING)],
+    ['fs callbacks', () => run(name, { ...args, api: 'callback' })],
+    ['fs callbacks, UV_USE_IO_URING=1', () => run(name, { ...args, api: 'callback' }, URING)],
   ]
   // One at a time, the *Sync call is the floor no asynchronous API gets under: the kernel's own time.
-  const withSync = (name, args) => [...rows(name, args), ['node:fs *Sync (the kernel alone; for reference)', () => cases[name]({ ...args, api: 'sync' })]]
+  const withSync = (name, args) => [...rows(name, args), ['node:fs *Sync (the kernel alone; for reference)', () => run(name, { ...args, api: 'sync' })]]
   try {
     for (const [label, size, depth] of [['4 KiB', 4096, 1], ['4 KiB', 4096, 32], ['1 MiB', 1 << 20, 8], ['64 MiB', 64 << 20, 1]]) {
       const file = path.join(dir, `read-${size}`)
@@ -183,7 +192,7 @@ if (!only || only === 'fs') {
     // @iouring/core/fs's copyFile is node:fs/promises's (copy_file_range); the last row is the ring's splice copy.
     await suite(`copyFile of a ${copyMb} MiB file (copies/s; ${where})`, 'fs.promises', [
       ...rows('fs-copy', copyArgs),
-      ['@iouring ring.sendfile (splice through a 1 MiB pipe)', () => cases['fs-copy']({ ...copyArgs, api: 'sendfile' })],
+      ['@iouring ring.sendfile (splice through a 1 MiB pipe)', () => run('fs-copy', { ...copyArgs, api: 'sendfile' })],
     ])
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
