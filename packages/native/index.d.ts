@@ -41,7 +41,8 @@ export interface RingDescription {
 
 /**
  * io_uring_setup + mmap + event-loop watchers. `onWake(status)` is called once per
- * wake-up of the ring fd (status 0) or when a loop-iteration flush failed (-errno).
+ * wake-up of the ring fd or of a DEFER_TASKRUN ring's eventfd (status 0; see
+ * ringEventfd), or when a loop-iteration flush or task-work run failed (-errno).
  * Returns -errno on failure.
  */
 export function setup(options: SetupOptions, onWake: (status: number) => void): RingDescription | number

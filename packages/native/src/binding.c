@@ -255,12 +255,18 @@ static void on_prepare(uv_prepare_t *h) {
   if (!r->closing) update_ref(r);
 }
 
+// DEFER_TASKRUN rings: task work (and with it most completions) runs only
+// when this thread enters with GETEVENTS. 0 or -errno worth reporting.
+static int run_task_work(ring_t *r) {
+  int ret = sys_enter(r, 0, 0, IOU_ENTER_GETEVENTS, NULL, 0);
+  return (ret < 0 && ret != -EAGAIN && ret != -EBUSY) ? ret : 0;
+}
+
 static void on_poll(uv_poll_t *h, int status, int events) {
   (void)events;
   ring_t *r = h->data;
   if (r->closing) return;
-  // With DEFER_TASKRUN completions are only posted when the issuing task asks.
-  if (status == 0 && (r->p.flags & IOU_SETUP_DEFER_TASKRUN)) sys_enter(r, 0, 0, IOU_ENTER_GETEVENTS, NULL, 0);
+  if (status == 0 && (r->p.flags & IOU_SETUP_DEFER_TASKRUN)) status = run_task_work(r);
   r->stats[CTRL_WAKEUPS] += 1;
   call_js(r, status < 0 ? status : 0);
 }
@@ -270,7 +276,9 @@ static void on_poll(uv_poll_t *h, int status, int events) {
 // enters the ring with GETEVENTS; nothing wakes the ring fd's poll for them.
 // The kernel does signal a registered eventfd when the first such item is
 // queued (io_req_local_work_add), and when CQEs are posted. So: reset the
-// eventfd, run the task work, let JavaScript reap.
+// eventfd, run the task work, let JavaScript reap. One enter runs at most 20
+// items (IO_LOCAL_TW_DEFAULT_MAX); the CQEs they post signal the eventfd
+// again, so the loop comes back for the rest.
 static void on_evpoll(uv_poll_t *h, int status, int events) {
   (void)events;
   ring_t *r = h->data;
@@ -280,10 +288,7 @@ static void on_evpoll(uv_poll_t *h, int status, int events) {
     // EAGAIN: the counter was 0 already (a spurious wake-up); it is 0 now either way.
     if (read(r->evfd, &count, sizeof(count)) < 0 && errno != EAGAIN) status = -errno;
   }
-  if (status == 0) {
-    int ret = sys_enter(r, 0, 0, IOU_ENTER_GETEVENTS, NULL, 0);
-    if (ret < 0 && ret != -EAGAIN && ret != -EBUSY) status = ret;
-  }
+  if (status == 0) status = run_task_work(r);
   r->stats[CTRL_WAKEUPS] += 1;
   call_js(r, status < 0 ? status : 0);
 }
@@ -794,8 +799,8 @@ static napi_value js_check(napi_env env, napi_callback_info info) {
   return make_errno(env, fd >= 0 || fd == -EINVAL ? 0 : fd);
 }
 
-// ringEventfd(handle) -> the eventfd the addon registered with the ring
-// (DEFER_TASKRUN rings), or -1: the ring has room for no other.
+// ringEventfd(handle) -> the eventfd the addon registered with a
+// DEFER_TASKRUN ring (which takes the ring's one eventfd slot), or -1.
 static napi_value js_ring_eventfd(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];

@@ -137,6 +137,53 @@ describe('@iouring/native', () => {
     expect(now).not.toBe('anon_inode:[eventfd]')
   })
 
+  it('a DEFER_TASKRUN ring driven by the event loop alone gets its io-wq and timer completions', async () => {
+    const IORING_SETUP_SINGLE_ISSUER = 1 << 12
+    const IORING_SETUP_DEFER_TASKRUN = 1 << 13
+    const IORING_OP_TIMEOUT = 11
+    const IOSQE_ASYNC = 1 << 4
+    const ETIME = -62
+    const wakes: number[] = []
+    const ring = native.setup({ entries: 4, flags: IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN }, (status) => wakes.push(status))
+    if (typeof ring === 'number') throw native.systemError(ring, 'io_uring_setup')
+    try {
+      const sq = new Uint32Array(ring.sqRing)
+      new Uint32Array(ring.sqRing, ring.sqOff.array, 4).forEach((_, i, a) => (a[i] = i))
+      new Uint8Array(ring.sqes).fill(0)
+      const sqes = new DataView(ring.sqes)
+      // A NOP punted to an io-wq worker, and a 10 ms timeout (an hrtimer):
+      // both complete as task work that only this thread can run.
+      sqes.setUint8(1, IOSQE_ASYNC)
+      sqes.setInt32(4, -1, true)
+      sqes.setUint32(SQE_USER_DATA, 1, true)
+      const timespec = new BigInt64Array([0n, 10_000_000n])
+      sqes.setUint8(64, IORING_OP_TIMEOUT)
+      sqes.setInt32(64 + 4, -1, true)
+      sqes.setBigUint64(64 + 16, BigInt(native.addressOf(timespec)), true)
+      sqes.setUint32(64 + 24, 1, true)
+      sqes.setUint32(64 + SQE_USER_DATA, 2, true)
+      // libuv adds the ring fd to epoll in the loop's next poll phase (two
+      // check phases have one between them); after that only a wake-up
+      // reports the completions.
+      for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve))
+      // Published only: the loop's prepare hook submits them, and nothing
+      // here enters the ring to wait.
+      Atomics.store(sq, ring.sqOff.tail / 4, 2)
+      const cq = new Uint32Array(ring.cqRing)
+      for (let waited = 0; Atomics.load(cq, ring.cqOff.tail / 4) < 2 && waited < 2000; waited += 5) {
+        await new Promise((resolve) => setTimeout(resolve, 5))
+      }
+      expect(Atomics.load(cq, ring.cqOff.tail / 4)).toBe(2)
+      const cqes = [0, 1].map((i) => [cq[ring.cqOff.cqes / 4 + i * 4], new Int32Array(ring.cqRing)[ring.cqOff.cqes / 4 + i * 4 + 2]])
+      expect(cqes.sort()).toEqual([[1, 0], [2, ETIME]])
+      expect(wakes.length).toBeGreaterThanOrEqual(1)
+      expect(wakes.every((status) => status === 0)).toBe(true)
+      expect(timespec[1]).toBe(10_000_000n) // and the kernel's timespec stayed alive until its CQE
+    } finally {
+      native.close(ring.handle)
+    }
+  })
+
   it('close() detaches the mapped buffers; the handle is refused afterwards', () => {
     const { ring } = open(2)
     const view = new Uint32Array(ring.sqRing)
