@@ -4,7 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as native from '@iouring/native'
 import {
   AT_FDCWD,
+  IORING_SETUP_DEFER_TASKRUN,
   IORING_SETUP_R_DISABLED,
+  IORING_SETUP_SINGLE_ISSUER,
   IOSQE_ASYNC,
   IOSQE_FIXED_FILE,
   O_RDONLY,
@@ -111,6 +113,20 @@ describe('eventfd', () => {
     expect(drain(efd)).toBe(0n)
     expect(nop(r, IOSQE_ASYNC)).toBe(0) // punted to an io-wq worker
     expect(drain(efd)).toBeGreaterThanOrEqual(1n)
+  })
+
+  it('a DEFER_TASKRUN ring\'s one eventfd is @iouring/native\'s: all three calls throw ERR_INVALID_STATE', () => {
+    const r = ring(8, IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
+    expect(native.ringEventfd(r.handle)).toBeGreaterThan(2)
+    const efd = newEventfd()
+    for (const call of [() => registerEventfd(r, efd), () => registerEventfdAsync(r, efd), () => unregisterEventfd(r)]) {
+      expect(call).toThrow(expect.objectContaining({ code: 'ERR_INVALID_STATE', message: expect.stringContaining('DEFER_TASKRUN') }))
+    }
+    expect(registrations(r).eventfd).toBe(-1)
+    // Nothing reached the kernel: the addon's eventfd is still the registered one.
+    expect(nop(r, IOSQE_ASYNC)).toBe(0)
+    expect(drain(efd)).toBe(0n)
+    expect(drain(native.ringEventfd(r.handle))).toBeGreaterThanOrEqual(1n)
   })
 
   it('refuses something that is not an eventfd', () => {
