@@ -64,12 +64,13 @@ export async function measureDepth(depth, one) {
 const caseRunner = fileURLToPath(new URL('./case.mjs', import.meta.url))
 
 /**
- * Runs one registered case in a child process with extra environment (e.g.
- * UV_USE_IO_URING=1). Its last line of output is the rate ('undefined': the
- * case could not run here, and the row is left out); lines before it are
- * passed on.
+ * Runs one registered case in a fresh child process, with extra environment
+ * (e.g. UV_USE_IO_URING=1): a row that ran after others in one process would
+ * inherit their heap and garbage. Its last line of output is the rate
+ * ('undefined': the case could not run here, and the row is left out); lines
+ * before it are passed on.
  */
-export function inChild(name, env, args) {
+export function run(name, args = {}, env = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', caseRunner, name, JSON.stringify(args)], {
       env: { ...process.env, ...env },

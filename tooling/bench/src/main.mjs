@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { IORING_SETUP_COOP_TASKRUN, IORING_SETUP_SINGLE_ISSUER } from '@iouring/ops'
 import { liburingReader } from './cases.mjs'
-import { SECONDS, inChild, printTable } from './harness.mjs'
+import { SECONDS, printTable, run } from './harness.mjs'
 
 const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../..')
 const only = process.argv[2] // optional suite filter: nop, read
@@ -39,13 +39,6 @@ function median(values) {
 
 const URING = { UV_USE_IO_URING: '1' }
 
-/**
- * Every row runs in a fresh child process (with `env` added): a row that
- * ran after others in one process would inherit their heap and garbage.
- */
-function run(name, args = {}, env = {}) {
-  return inChild(name, env, args)
-}
 /** What @iouring/core's rings are created with by default (SINGLE_ISSUER + COOP_TASKRUN), for the C rows that match them. */
 const DEFAULT_FLAGS = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN
 
