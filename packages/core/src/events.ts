@@ -70,7 +70,7 @@ import {
   type ChildSiginfo,
 } from '@iouring/ops'
 import { syncCancel } from '@iouring/register'
-import { RingEngine, durationMs, toTimespec, type Duration, type OpOptions, type StreamOptions } from './engine.js'
+import { durationMs, toTimespec, type Duration, type OpOptions, type Operations, type StreamOptions } from './engine.js'
 import { invalidArgType, invalidArgValue, outOfRange } from './errors.js'
 import type { CompletionStream } from './stream.js'
 import { fdOf, markFixed, validateFd, validateTarget, validateUint32, type Target } from './validate.js'
@@ -144,10 +144,8 @@ export interface EpollEvent {
  * Polling, timeouts, cancellation, ring messages, futexes and waitid: the
  * operations an event-driven program is built from. IoUring extends this.
  */
-export class EventRing extends RingEngine {
-  // user_data of the poll and timeout promises, so they can be updated and
-  // removed; only these operations pay for the entry.
-  readonly #requests = new WeakMap<Promise<number>, number>()
+export class EventOperations {
+  declare readonly operations: Operations
 
   // ------------------------------------------------------------ polling
 
@@ -156,13 +154,14 @@ export class EventRing extends RingEngine {
    * at once if they already are (a one-shot poll is level-triggered).
    */
   pollAdd(fd: Target, events: number, options?: OpOptions): Promise<number> {
+    const ops = this.operations
     const target = validateTarget(fd)
     validateUint32(events, 'events')
-    this.require(IORING_OP_POLL_ADD)
-    const at = this.nextSqe()
-    prepPollAdd(this.sqes, at, fdOf(target), events)
-    markFixed(this.sqes, at, target)
-    return this.#remember(at, this.start(at, 'poll', undefined, options))
+    ops.require(IORING_OP_POLL_ADD)
+    const at = ops.prepare()
+    prepPollAdd(ops.sqes, at, fdOf(target), events)
+    markFixed(ops.sqes, at, target)
+    return remember(ops, at, ops.start(at, 'poll', undefined, options))
   }
 
   /**
@@ -174,38 +173,38 @@ export class EventRing extends RingEngine {
   pollMultishot(fd: Target, events: number, options: PollStreamOptions & { level: true }): AsyncGenerator<number, void, undefined>
   pollMultishot(fd: Target, events: number, options?: PollStreamOptions): CompletionStream<number>
   pollMultishot(fd: Target, events: number, options?: PollStreamOptions): CompletionStream<number> | AsyncGenerator<number, void, undefined> {
+    const ops = this.operations
     const target = validateTarget(fd)
     validateUint32(events, 'events')
-    this.require(IORING_OP_POLL_ADD)
-    if (options?.level === true) return this.#pollLevel(fd, events, options.signal)
-    const at = this.nextSqe()
-    prepPollMultishot(this.sqes, at, fdOf(target), events)
-    markFixed(this.sqes, at, target)
-    return this.startMultishot(at, 'poll', undefined, options, identity)
+    ops.require(IORING_OP_POLL_ADD)
+    if (options?.level === true) return pollLevel(this, fd, events, options.signal)
+    const at = ops.prepare()
+    prepPollMultishot(ops.sqes, at, fdOf(target), events)
+    markFixed(ops.sqes, at, target)
+    return ops.startMultishot(at, 'poll', undefined, options, identity)
   }
 
-  async *#pollLevel(fd: Target, events: number, signal: AbortSignal | undefined): AsyncGenerator<number, void, undefined> {
-    for (;;) yield await this.pollAdd(fd, events, signal === undefined ? undefined : { signal })
-  }
 
   /** Changes the events a pending poll (promise or stream) waits for. Resolves to 0. */
   pollUpdate(target: RequestTarget, events: number, options?: OpOptions): Promise<number> {
-    const userData = this.#userDataOf(target)
+    const ops = this.operations
+    const userData = userDataOf(ops, target)
     validateUint32(events, 'events')
-    this.require(IORING_OP_POLL_REMOVE)
+    ops.require(IORING_OP_POLL_REMOVE)
     const multishot = typeof target === 'object' && !(target instanceof Promise)
-    const at = this.nextSqe()
-    prepPollUpdate(this.sqes, at, userData, 0, events, IORING_POLL_UPDATE_EVENTS | (multishot ? IORING_POLL_ADD_MULTI : 0))
-    return this.start(at, 'poll_update', undefined, options)
+    const at = ops.prepare()
+    prepPollUpdate(ops.sqes, at, userData, 0, events, IORING_POLL_UPDATE_EVENTS | (multishot ? IORING_POLL_ADD_MULTI : 0))
+    return ops.start(at, 'poll_update', undefined, options)
   }
 
   /** Removes a pending poll; it rejects (or its stream ends) with ECANCELED. Resolves to 0. */
   pollRemove(target: RequestTarget, options?: OpOptions): Promise<number> {
-    const userData = this.#userDataOf(target)
-    this.require(IORING_OP_POLL_REMOVE)
-    const at = this.nextSqe()
-    prepPollRemove(this.sqes, at, userData)
-    return this.start(at, 'poll_remove', undefined, options)
+    const ops = this.operations
+    const userData = userDataOf(ops, target)
+    ops.require(IORING_OP_POLL_REMOVE)
+    const at = ops.prepare()
+    prepPollRemove(ops.sqes, at, userData)
+    return ops.start(at, 'poll_remove', undefined, options)
   }
 
   // ------------------------------------------------------------ timeouts
@@ -215,14 +214,15 @@ export class EventRing extends RingEngine {
    * completions were posted first); rejects with ECANCELED when removed.
    */
   timeout(duration: Duration, options?: TimeoutOptions): Promise<number> {
+    const ops = this.operations
     durationMs(duration, 'duration')
     const count = options?.count === undefined ? 0 : validateUint32(options.count, 'options.count')
     const flags = timeoutFlags(options)
-    this.require(IORING_OP_TIMEOUT)
+    ops.require(IORING_OP_TIMEOUT)
     const timespec = encodeTimespec(toTimespec(duration))
-    const at = this.nextSqe()
-    prepTimeout(this.sqes, at, native.addressOf(timespec), count, flags)
-    return this.#remember(at, this.startAllowing(at, 'timeout', timespec, options, ETIME))
+    const at = ops.prepare()
+    prepTimeout(ops.sqes, at, native.addressOf(timespec), count, flags)
+    return remember(ops, at, ops.startAllowing(at, 'timeout', timespec, options, ETIME))
   }
 
   /**
@@ -230,35 +230,38 @@ export class EventRing extends RingEngine {
    * passes, `count` times (0: until stopped).
    */
   timeoutMultishot(duration: Duration, options?: StreamOptions & { count?: number }): CompletionStream<number> {
+    const ops = this.operations
     durationMs(duration, 'duration')
     const count = options?.count === undefined ? 0 : validateUint32(options.count, 'options.count')
-    this.require(IORING_OP_TIMEOUT)
+    ops.require(IORING_OP_TIMEOUT)
     const timespec = encodeTimespec(toTimespec(duration))
-    const at = this.nextSqe()
-    prepTimeout(this.sqes, at, native.addressOf(timespec), count, IORING_TIMEOUT_MULTISHOT)
+    const at = ops.prepare()
+    prepTimeout(ops.sqes, at, native.addressOf(timespec), count, IORING_TIMEOUT_MULTISHOT)
     let expiries = 0
-    return this.startMultishot(at, 'timeout', timespec, options, () => ++expiries, ETIME)
+    return ops.startMultishot(at, 'timeout', timespec, options, () => ++expiries, ETIME)
   }
 
   /** Gives a pending timeout a new duration. Resolves to 0. */
   timeoutUpdate(target: RequestTarget, duration: Duration, options?: Pick<TimeoutOptions, 'absolute' | 'clock' | 'signal'>): Promise<number> {
-    const userData = this.#userDataOf(target)
+    const ops = this.operations
+    const userData = userDataOf(ops, target)
     durationMs(duration, 'duration')
     const flags = timeoutFlags(options)
-    this.require(IORING_OP_TIMEOUT_REMOVE)
+    ops.require(IORING_OP_TIMEOUT_REMOVE)
     const timespec = encodeTimespec(toTimespec(duration))
-    const at = this.nextSqe()
-    prepTimeoutUpdate(this.sqes, at, native.addressOf(timespec), userData, flags)
-    return this.start(at, 'timeout_update', timespec, options)
+    const at = ops.prepare()
+    prepTimeoutUpdate(ops.sqes, at, native.addressOf(timespec), userData, flags)
+    return ops.start(at, 'timeout_update', timespec, options)
   }
 
   /** Removes a pending timeout; it rejects with ECANCELED. Resolves to 0. */
   timeoutRemove(target: RequestTarget, options?: OpOptions): Promise<number> {
-    const userData = this.#userDataOf(target)
-    this.require(IORING_OP_TIMEOUT_REMOVE)
-    const at = this.nextSqe()
-    prepTimeoutRemove(this.sqes, at, userData, 0)
-    return this.start(at, 'timeout_remove', undefined, options)
+    const ops = this.operations
+    const userData = userDataOf(ops, target)
+    ops.require(IORING_OP_TIMEOUT_REMOVE)
+    const at = ops.prepare()
+    prepTimeoutRemove(ops.sqes, at, userData, 0)
+    return ops.start(at, 'timeout_remove', undefined, options)
   }
 
   /** Resolves after `ms` milliseconds, through an io_uring timeout. */
@@ -274,31 +277,32 @@ export class EventRing extends RingEngine {
    * how many requests were cancelled; rejects with ENOENT when none matched.
    */
   cancel(target?: RequestTarget, options?: CancelOptions): Promise<number> {
+    const ops = this.operations
     let flags = options?.all === true ? IORING_ASYNC_CANCEL_ALL : 0
-    this.require(IORING_OP_ASYNC_CANCEL)
+    ops.require(IORING_OP_ASYNC_CANCEL)
     if (options?.any === true) {
-      const at = this.nextSqe()
-      prepCancel64(this.sqes, at, 0, flags | IORING_ASYNC_CANCEL_ANY)
-      return this.#cancelled(at, options)
+      const at = ops.prepare()
+      prepCancel64(ops.sqes, at, 0, flags | IORING_ASYNC_CANCEL_ANY)
+      return cancelled(ops, at, options)
     }
     if (options?.fd !== undefined) {
       const fd = validateTarget(options.fd, 'options.fd')
       if (options.op !== undefined) flags |= IORING_ASYNC_CANCEL_OP
       if (fd < 0) flags |= IORING_ASYNC_CANCEL_FD_FIXED
-      const at = this.nextSqe()
-      prepCancelFd(this.sqes, at, fdOf(fd), flags | IORING_ASYNC_CANCEL_FD)
-      if (options.op !== undefined) this.sqes.setUint32(at + SQE_LEN, opcodeOf(options.op), true)
-      return this.#cancelled(at, options)
+      const at = ops.prepare()
+      prepCancelFd(ops.sqes, at, fdOf(fd), flags | IORING_ASYNC_CANCEL_FD)
+      if (options.op !== undefined) ops.sqes.setUint32(at + SQE_LEN, opcodeOf(options.op), true)
+      return cancelled(ops, at, options)
     }
     if (options?.op !== undefined) {
-      const at = this.nextSqe()
-      prepCancelOp(this.sqes, at, opcodeOf(options.op), flags)
-      return this.#cancelled(at, options)
+      const at = ops.prepare()
+      prepCancelOp(ops.sqes, at, opcodeOf(options.op), flags)
+      return cancelled(ops, at, options)
     }
-    const userData = this.#userDataOf(target)
-    const at = this.nextSqe()
-    prepCancel64(this.sqes, at, userData, flags)
-    return this.#cancelled(at, options)
+    const userData = userDataOf(ops, target)
+    const at = ops.prepare()
+    prepCancel64(ops.sqes, at, userData, flags)
+    return cancelled(ops, at, options)
   }
 
   /**
@@ -309,10 +313,11 @@ export class EventRing extends RingEngine {
    * when the ring next reaps.
    */
   cancelSync(target?: RequestTarget, options?: Omit<CancelOptions, 'signal' | 'drain' | 'async' | 'skipSuccess'> & { timeoutMs?: number }): number {
+    const ops = this.operations
     return syncCancel(
-      this,
+      ops,
       {
-        userData: options?.any || options?.fd !== undefined || options?.op !== undefined ? undefined : this.#userDataOf(target),
+        userData: options?.any || options?.fd !== undefined || options?.op !== undefined ? undefined : userDataOf(ops, target),
         fd: options?.fd,
         opcode: options?.op,
         any: options?.any,
@@ -322,11 +327,6 @@ export class EventRing extends RingEngine {
     )
   }
 
-  #cancelled(at: number, options: CancelOptions | undefined): Promise<number> {
-    // With ALL/ANY the result is the count; a single match reports 0.
-    const all = options?.all === true || options?.any === true
-    return this.start(at, 'cancel', undefined, options).then((n) => (all ? n : 1))
-  }
 
   // ------------------------------------------------------------ ring messages
 
@@ -335,16 +335,17 @@ export class EventRing extends RingEngine {
    * `options.data` on another ring, this process's (an IoUring, or a ring fd
    * passed from another thread), where it reaches `onMessage` or `messages()`.
    */
-  msgRing(target: RingEngine | number, value: number, options?: MsgRingOptions): Promise<number> {
-    const fd = target instanceof RingEngine ? target.params.fd : validateFd(target, 'target')
+  msgRing(target: RingLike | number, value: number, options?: MsgRingOptions): Promise<number> {
+    const ops = this.operations
+    const fd = ringFd(target)
     if (typeof value !== 'number' || !Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 31) {
       throw outOfRange('value', 'an int32', value)
     }
-    const userData = this.messageUserData(options?.data ?? 0)
-    this.require(IORING_OP_MSG_RING)
-    const at = this.nextSqe()
-    prepMsgRing(this.sqes, at, fd, value >>> 0, userData, 0)
-    return this.start(at, 'msg_ring', undefined, options)
+    const userData = ops.messageUserData(options?.data ?? 0)
+    ops.require(IORING_OP_MSG_RING)
+    const at = ops.prepare()
+    prepMsgRing(ops.sqes, at, fd, value >>> 0, userData, 0)
+    return ops.start(at, 'msg_ring', undefined, options)
   }
 
   /**
@@ -353,16 +354,17 @@ export class EventRing extends RingEngine {
    * `targetIndex` or a free slot ('alloc'). With 'alloc' the promise and the
    * target's message both carry the slot the kernel chose; otherwise 0.
    */
-  msgRingFd(target: RingEngine | number, sourceIndex: number, targetIndex: number | 'alloc', options?: MsgRingOptions): Promise<number> {
-    const fd = target instanceof RingEngine ? target.params.fd : validateFd(target, 'target')
+  msgRingFd(target: RingLike | number, sourceIndex: number, targetIndex: number | 'alloc', options?: MsgRingOptions): Promise<number> {
+    const ops = this.operations
+    const fd = ringFd(target)
     validateUint32(sourceIndex, 'sourceIndex')
     if (targetIndex !== 'alloc') validateUint32(targetIndex, 'targetIndex')
-    const userData = this.messageUserData(options?.data ?? 0)
-    this.require(IORING_OP_MSG_RING)
-    const at = this.nextSqe()
-    if (targetIndex === 'alloc') prepMsgRingFdAlloc(this.sqes, at, fd, sourceIndex, userData, 0)
-    else prepMsgRingFd(this.sqes, at, fd, sourceIndex, targetIndex, userData, 0)
-    return this.start(at, 'msg_ring', undefined, options)
+    const userData = ops.messageUserData(options?.data ?? 0)
+    ops.require(IORING_OP_MSG_RING)
+    const at = ops.prepare()
+    if (targetIndex === 'alloc') prepMsgRingFdAlloc(ops.sqes, at, fd, sourceIndex, userData, 0)
+    else prepMsgRingFd(ops.sqes, at, fd, sourceIndex, targetIndex, userData, 0)
+    return ops.start(at, 'msg_ring', undefined, options)
   }
 
   // ------------------------------------------------------------ futexes and child processes
@@ -372,28 +374,31 @@ export class EventRing extends RingEngine {
    * resolves to 0 when woken. Rejects with EAGAIN if the value differs already.
    */
   futexWait(view: Int32Array | Uint32Array, index: number, expected: number, options?: OpOptions & { mask?: number }): Promise<number> {
+    const ops = this.operations
     const addr = futexAddress(view, index)
     const value = futexValue(expected, 'expected')
     const mask = options?.mask === undefined ? FUTEX_BITSET_MATCH_ANY : validateUint32(options.mask, 'options.mask')
-    this.require(IORING_OP_FUTEX_WAIT)
-    const at = this.nextSqe()
-    prepFutexWait(this.sqes, at, addr, value, mask, FUTEX2_SIZE_U32 | FUTEX2_PRIVATE, 0)
-    return this.start(at, 'futex_wait', view, options)
+    ops.require(IORING_OP_FUTEX_WAIT)
+    const at = ops.prepare()
+    prepFutexWait(ops.sqes, at, addr, value, mask, FUTEX2_SIZE_U32 | FUTEX2_PRIVATE, 0)
+    return ops.start(at, 'futex_wait', view, options)
   }
 
   /** IORING_OP_FUTEX_WAKE: wakes up to `count` waiters on `view[index]`; resolves to how many woke. */
   futexWake(view: Int32Array | Uint32Array, index: number, count = 1, options?: OpOptions & { mask?: number }): Promise<number> {
+    const ops = this.operations
     const addr = futexAddress(view, index)
     validateUint32(count, 'count')
     const mask = options?.mask === undefined ? FUTEX_BITSET_MATCH_ANY : validateUint32(options.mask, 'options.mask')
-    this.require(IORING_OP_FUTEX_WAKE)
-    const at = this.nextSqe()
-    prepFutexWake(this.sqes, at, addr, count, mask, FUTEX2_SIZE_U32 | FUTEX2_PRIVATE, 0)
-    return this.start(at, 'futex_wake', view, options)
+    ops.require(IORING_OP_FUTEX_WAKE)
+    const at = ops.prepare()
+    prepFutexWake(ops.sqes, at, addr, count, mask, FUTEX2_SIZE_U32 | FUTEX2_PRIVATE, 0)
+    return ops.start(at, 'futex_wake', view, options)
   }
 
   /** IORING_OP_FUTEX_WAITV: waits on several words; resolves to the index of the one that woke it. */
   futexWaitv(words: readonly (FutexWord & { expected: number })[], options?: OpOptions): Promise<number> {
+    const ops = this.operations
     if (!Array.isArray(words) || words.length === 0 || words.length > 128) {
       throw invalidArgValue('words', 'must be an array of 1 to 128 { view, index, expected }')
     }
@@ -401,11 +406,11 @@ export class EventRing extends RingEngine {
       if (word === null || typeof word !== 'object') throw invalidArgType(`words[${i}]`, 'of type object', word)
       return { val: futexValue(word.expected, `words[${i}].expected`), uaddr: futexAddress(word.view, word.index), flags: FUTEX2_SIZE_U32 | FUTEX2_PRIVATE }
     })
-    this.require(IORING_OP_FUTEX_WAITV)
+    ops.require(IORING_OP_FUTEX_WAITV)
     const waitv = encodeFutexWaitv(list)
-    const at = this.nextSqe()
-    prepFutexWaitv(this.sqes, at, native.addressOf(waitv), list.length, 0)
-    return this.start(at, 'futex_waitv', [waitv, words.map((word) => word.view)], options)
+    const at = ops.prepare()
+    prepFutexWaitv(ops.sqes, at, native.addressOf(waitv), list.length, 0)
+    return ops.start(at, 'futex_waitv', [waitv, words.map((word) => word.view)], options)
   }
 
   /**
@@ -413,16 +418,17 @@ export class EventRing extends RingEngine {
    * waitid(2). Resolves to its siginfo: `{ pid, uid, code, status, ... }`.
    */
   async waitid(idtype: keyof typeof IDTYPES, id: number, which: WaitidOptions = { exited: true }, options?: OpOptions): Promise<ChildSiginfo> {
+    const ops = this.operations
     const type = IDTYPES[idtype]
     if (type === undefined) throw invalidArgValue('idtype', "must be 'pid', 'pgid', 'pidfd' or 'all'")
     validateUint32(id, 'id')
     const flags = (which.exited ? WEXITED : 0) | (which.stopped ? WSTOPPED : 0) | (which.continued ? WCONTINUED : 0) | (which.nowait ? WNOWAIT : 0)
     if (flags === 0) throw invalidArgValue('which', 'must ask for at least one of exited, stopped, continued')
-    this.require(IORING_OP_WAITID)
+    ops.require(IORING_OP_WAITID)
     const siginfo = new DataView(new ArrayBuffer(SIGINFO_SIZE))
-    const at = this.nextSqe()
-    prepWaitid(this.sqes, at, type, id, native.addressOf(siginfo), flags, 0)
-    await this.start(at, 'waitid', siginfo, options)
+    const at = ops.prepare()
+    prepWaitid(ops.sqes, at, type, id, native.addressOf(siginfo), flags, 0)
+    await ops.start(at, 'waitid', siginfo, options)
     return decodeSiginfo(siginfo, 0)
   }
 
@@ -433,46 +439,72 @@ export class EventRing extends RingEngine {
    * @iouring/native): add, modify or delete `fd` with `events` and `data`.
    */
   epollCtl(epfd: number, op: keyof typeof EPOLL_OPS, fd: number, events = 0, data: number | bigint = 0, options?: OpOptions): Promise<number> {
+    const ops = this.operations
     validateFd(epfd, 'epfd')
     validateFd(fd)
     const code = EPOLL_OPS[op]
     if (code === undefined) throw invalidArgValue('op', "must be 'add', 'mod' or 'del'")
     validateUint32(events, 'events')
-    this.require(IORING_OP_EPOLL_CTL)
+    ops.require(IORING_OP_EPOLL_CTL)
     const event = new DataView(new ArrayBuffer(EPOLL_EVENT_SIZE))
     writeEpollEvent(event, 0, { events, data })
-    const at = this.nextSqe()
-    prepEpollCtl(this.sqes, at, epfd, fd, code, native.addressOf(event))
-    return this.start(at, 'epoll_ctl', event, options)
+    const at = ops.prepare()
+    prepEpollCtl(ops.sqes, at, epfd, fd, code, native.addressOf(event))
+    return ops.start(at, 'epoll_ctl', event, options)
   }
 
   /** IORING_OP_EPOLL_WAIT (Linux 6.15): waits for up to `maxEvents` ready events on an epoll fd. */
   async epollWait(epfd: number, maxEvents = 64, options?: OpOptions): Promise<EpollEvent[]> {
+    const ops = this.operations
     validateFd(epfd, 'epfd')
     if (!Number.isInteger(maxEvents) || maxEvents < 1 || maxEvents > 65536) throw outOfRange('maxEvents', 'an integer from 1 to 65536', maxEvents)
-    this.require(IORING_OP_EPOLL_WAIT)
+    ops.require(IORING_OP_EPOLL_WAIT)
     const events = new DataView(new ArrayBuffer(maxEvents * EPOLL_EVENT_SIZE))
-    const at = this.nextSqe()
-    prepEpollWait(this.sqes, at, epfd, native.addressOf(events), maxEvents, 0)
-    const count = await this.start(at, 'epoll_wait', events, options)
+    const at = ops.prepare()
+    prepEpollWait(ops.sqes, at, epfd, native.addressOf(events), maxEvents, 0)
+    const count = await ops.start(at, 'epoll_wait', events, options)
     return decodeEpollEvents(events, 0, count)
   }
+}
 
-  // ------------------------------------------------------------ internals
+// user_data of the poll and timeout promises, so they can be updated and
+// removed; only these operations pay for the entry.
+const requests = new WeakMap<Promise<number>, { ops: Operations; userData: number }>()
 
-  #remember(at: number, promise: Promise<number>): Promise<number> {
-    this.#requests.set(promise, getUserData(this.sqes, at))
-    return promise
+function remember(ops: Operations, at: number, promise: Promise<number>): Promise<number> {
+  requests.set(promise, { ops, userData: getUserData(ops.sqes, at) })
+  return promise
+}
+
+/** The user_data of a poll or timeout promise, a stream, or a user_data number. */
+function userDataOf(ops: Operations, target: unknown): number {
+  if (target instanceof Promise) {
+    const request = requests.get(target)
+    if (request?.ops !== ops) throw invalidArgValue('target', 'is not a pending poll or timeout of this ring')
+    return request.userData
   }
+  return ops.userDataOf(target)
+}
 
-  #userDataOf(target: unknown): number {
-    if (target instanceof Promise) {
-      const userData = this.#requests.get(target)
-      if (userData === undefined) throw invalidArgValue('target', 'is not a pending poll or timeout of this ring')
-      return userData
-    }
-    return this.targetUserData(target)
-  }
+function cancelled(ops: Operations, at: number, options: CancelOptions | undefined): Promise<number> {
+  // With ALL/ANY the result is the count; a single match reports 0.
+  const all = options?.all === true || options?.any === true
+  return ops.start(at, 'cancel', undefined, options).then((n) => (all ? n : 1))
+}
+
+/** A level-triggered poll: a one-shot poll per pull. */
+async function* pollLevel(ring: EventOperations, fd: Target, events: number, signal: AbortSignal | undefined): AsyncGenerator<number, void, undefined> {
+  for (;;) yield await ring.pollAdd(fd, events, signal === undefined ? undefined : { signal })
+}
+
+/** Another ring: anything with its fd in `params`, as an IoUring has. */
+export interface RingLike {
+  readonly params: { readonly fd: number }
+}
+
+function ringFd(target: unknown): number {
+  if (target !== null && typeof target === 'object' && 'params' in target) return validateFd((target as RingLike).params?.fd, 'target.params.fd')
+  return validateFd(target, 'target')
 }
 
 function identity(res: number): number {

@@ -68,9 +68,9 @@ import {
   type Statx,
 } from '@iouring/ops'
 import { isFixedFile } from '@iouring/register'
-import type { OpOptions } from './engine.js'
+import type { OpOptions, Operations } from './engine.js'
+import type { IoUring } from './ring.js'
 import { invalidArgType, invalidArgValue, outOfRange } from './errors.js'
-import { EventRing } from './events.js'
 import { parseFlags, parseMode, type OpenFlags } from './fs/flags.js'
 import { EMPTY_PATH, encodeName, encodePath, encodedSlab, pathText, validatePath, type PathLike } from './fs/path.js'
 import { pageSize } from './fs/page.js'
@@ -141,21 +141,24 @@ const RENAME_BITS = RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT
  * on a path rejects with a system error that carries `path` (and `dest`),
  * like node:fs's. The *at() forms take a directory fd, or AT_FDCWD (-100).
  */
-export class FileRing extends EventRing {
+export class FileOperations {
+  declare readonly operations: Operations
+
   // ------------------------------------------------------------ open and close
 
   /** IORING_OP_OPENAT: opens `path` relative to `dirfd`. Resolves to the new fd. */
   openat(dirfd: number, path: PathLike, flags: OpenFlags = 0, mode: number | string = 0o666, options?: OpOptions): Promise<number> {
+    const ops = this.operations
     const dir = validateDirfd(dirfd)
     const file = validatePath(path)
     const bits = parseFlags(flags)
     const perm = parseMode(mode, 'mode', 0o666)
-    this.require(IORING_OP_OPENAT)
+    ops.require(IORING_OP_OPENAT)
     const addr = encodePath(file)
     const bytes = encodedSlab()
-    const at = this.nextSqe()
-    prepOpenat(this.sqes, at, dir, addr, bits, perm)
-    return this.startPath(at, 'openat', bytes, options, pathText(file))
+    const at = ops.prepare()
+    prepOpenat(ops.sqes, at, dir, addr, bits, perm)
+    return ops.startPath(at, 'openat', bytes, options, pathText(file))
   }
 
   /**
@@ -165,28 +168,30 @@ export class FileRing extends EventRing {
    * read like node:fs's (`syscall: 'open'`, `path`).
    */
   open(path: PathLike, flags: OpenFlags = 'r', mode: number | string = 0o666, options?: OpOptions): Promise<number> {
+    const ops = this.operations
     const file = validatePath(path)
     const bits = parseFlags(flags) | O_CLOEXEC
     const perm = parseMode(mode, 'mode', 0o666)
-    this.require(IORING_OP_OPENAT)
+    ops.require(IORING_OP_OPENAT)
     const addr = encodePath(file)
     const bytes = encodedSlab()
-    const at = this.nextSqe()
-    prepOpenat(this.sqes, at, AT_FDCWD, addr, bits, perm)
-    return this.startPath(at, 'open', bytes, options, pathText(file))
+    const at = ops.prepare()
+    prepOpenat(ops.sqes, at, AT_FDCWD, addr, bits, perm)
+    return ops.startPath(at, 'open', bytes, options, pathText(file))
   }
 
   /** IORING_OP_OPENAT2: openat with struct open_how, whose `resolve` restricts path resolution (RESOLVE_*). Resolves to the fd. */
   openat2(dirfd: number, path: PathLike, how: OpenHow = {}, options?: OpOptions): Promise<number> {
+    const ops = this.operations
     const dir = validateDirfd(dirfd)
     const file = validatePath(path)
     const openHow = encodeOpenHow(validateHow(how))
-    this.require(IORING_OP_OPENAT2)
+    ops.require(IORING_OP_OPENAT2)
     const addr = encodePath(file)
     const bytes = encodedSlab()
-    const at = this.nextSqe()
-    prepOpenat2(this.sqes, at, dir, addr, native.addressOf(openHow))
-    return this.startPath(at, 'openat2', [bytes, openHow], options, pathText(file))
+    const at = ops.prepare()
+    prepOpenat2(ops.sqes, at, dir, addr, native.addressOf(openHow))
+    return ops.startPath(at, 'openat2', [bytes, openHow], options, pathText(file))
   }
 
   /**
@@ -196,50 +201,54 @@ export class FileRing extends EventRing {
    * needs a file table (registerFiles / registerFilesSparse from @iouring/register).
    */
   openatDirect(dirfd: number, path: PathLike, flags: OpenFlags, mode: number | string | undefined, fileIndex: number | 'alloc', options?: OpOptions): Promise<number> {
+    const ops = this.operations
     const dir = validateDirfd(dirfd)
     const file = validatePath(path)
     const bits = parseFlags(flags)
     const perm = parseMode(mode, 'mode', 0o666)
     const slot = validateFileIndex(fileIndex)
-    this.require(IORING_OP_OPENAT)
+    ops.require(IORING_OP_OPENAT)
     const addr = encodePath(file)
     const bytes = encodedSlab()
-    const at = this.nextSqe()
-    prepOpenatDirect(this.sqes, at, dir, addr, bits, perm, slot)
-    return directIndex(this.startPath(at, 'openat', bytes, options, pathText(file)), fileIndex)
+    const at = ops.prepare()
+    prepOpenatDirect(ops.sqes, at, dir, addr, bits, perm, slot)
+    return directIndex(ops.startPath(at, 'openat', bytes, options, pathText(file)), fileIndex)
   }
 
   /** openat2 into the registered file table, as openatDirect. Resolves to the slot's index. */
   openat2Direct(dirfd: number, path: PathLike, how: OpenHow, fileIndex: number | 'alloc', options?: OpOptions): Promise<number> {
+    const ops = this.operations
     const dir = validateDirfd(dirfd)
     const file = validatePath(path)
     const openHow = encodeOpenHow(validateHow(how))
     const slot = validateFileIndex(fileIndex)
-    this.require(IORING_OP_OPENAT2)
+    ops.require(IORING_OP_OPENAT2)
     const addr = encodePath(file)
     const bytes = encodedSlab()
-    const at = this.nextSqe()
-    prepOpenat2Direct(this.sqes, at, dir, addr, native.addressOf(openHow), slot)
-    return directIndex(this.startPath(at, 'openat2', [bytes, openHow], options, pathText(file)), fileIndex)
+    const at = ops.prepare()
+    prepOpenat2Direct(ops.sqes, at, dir, addr, native.addressOf(openHow), slot)
+    return directIndex(ops.startPath(at, 'openat2', [bytes, openHow], options, pathText(file)), fileIndex)
   }
 
   /** IORING_OP_CLOSE: closes an fd, or a direct descriptor given as ring.fixedFile(index). Resolves to 0. */
   close(fd: Target, options?: OpOptions): Promise<number> {
+    const ops = this.operations
     if (isFixedFile(fd)) return this.closeDirect(fd.index, options)
     const target = validateFd(fd)
-    this.require(IORING_OP_CLOSE)
-    const at = this.nextSqe()
-    prepClose(this.sqes, at, target)
-    return this.start(at, 'close', undefined, options)
+    ops.require(IORING_OP_CLOSE)
+    const at = ops.prepare()
+    prepClose(ops.sqes, at, target)
+    return ops.start(at, 'close', undefined, options)
   }
 
   /** Closes direct descriptor `index` (empties that slot of the registered file table). Resolves to 0. */
   closeDirect(index: number, options?: OpOptions): Promise<number> {
+    const ops = this.operations
     validateUint32(index, 'index')
-    this.require(IORING_OP_CLOSE)
-    const at = this.nextSqe()
-    prepCloseDirect(this.sqes, at, index)
-    return this.start(at, 'close', undefined, options)
+    ops.require(IORING_OP_CLOSE)
+    const at = ops.prepare()
+    prepCloseDirect(ops.sqes, at, index)
+    return ops.start(at, 'close', undefined, options)
   }
 
   // ------------------------------------------------------------ stat
@@ -253,18 +262,19 @@ export class FileRing extends EventRing {
   statx(dirfd: number, path: PathLike, flags: number | undefined, mask: number | undefined, options: StatOptions & { bigint: true }): Promise<Statx<bigint>>
   statx(dirfd: number, path: PathLike, flags?: number, mask?: number, options?: StatOptions): Promise<Statx<number> | Statx<bigint>>
   statx(dirfd: number, path: PathLike, flags = 0, mask = STAT_MASK, options?: StatOptions): Promise<Statx<number> | Statx<bigint>> {
+    const ops = this.operations
     const dir = validateDirfd(dirfd)
     const file = validatePath(path)
     validateUint32(flags, 'flags')
     validateUint32(mask, 'mask')
     const bigint = validateBigint(options)
-    this.require(IORING_OP_STATX)
+    ops.require(IORING_OP_STATX)
     const addr = encodePath(file)
     const bytes = encodedSlab()
-    const at = this.nextSqe()
+    const at = ops.prepare()
     const id = takeStatx()
-    prepStatx(this.sqes, at, dir, addr, flags, mask, statxAddress(id))
-    return this.startWithResult<Statx<number> | Statx<bigint>, number>(at, 'statx', bytes, options, bigint ? statxBigResult : statxNumberResult, releaseStatx, id, pathText(file))
+    prepStatx(ops.sqes, at, dir, addr, flags, mask, statxAddress(id))
+    return ops.startWithResult<Statx<number> | Statx<bigint>, number>(at, 'statx', bytes, options, bigint ? statxBigResult : statxNumberResult, releaseStatx, id, pathText(file))
   }
 
   /** stat(path): node:fs's fs.Stats (fs.BigIntStats with `{ bigint: true }`), through statx. */
@@ -272,7 +282,7 @@ export class FileRing extends EventRing {
   stat(path: PathLike, options: StatOptions & { bigint: true }): Promise<BigIntStats>
   stat(path: PathLike, options?: StatOptions): Promise<Stats | BigIntStats>
   stat(path: PathLike, options?: StatOptions): Promise<Stats | BigIntStats> {
-    return this.#stat(AT_FDCWD, path, AT_STATX_SYNC_AS_STAT, 'stat', options)
+    return statAt(this.operations, AT_FDCWD, path, AT_STATX_SYNC_AS_STAT, 'stat', options)
   }
 
   /** lstat(path): as stat(), about a symbolic link itself rather than what it points to. */
@@ -280,7 +290,7 @@ export class FileRing extends EventRing {
   lstat(path: PathLike, options: StatOptions & { bigint: true }): Promise<BigIntStats>
   lstat(path: PathLike, options?: StatOptions): Promise<Stats | BigIntStats>
   lstat(path: PathLike, options?: StatOptions): Promise<Stats | BigIntStats> {
-    return this.#stat(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 'lstat', options)
+    return statAt(this.operations, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 'lstat', options)
   }
 
   /** fstat(fd): as stat(), about an open fd (statx with AT_EMPTY_PATH). */
@@ -288,55 +298,38 @@ export class FileRing extends EventRing {
   fstat(fd: number, options: StatOptions & { bigint: true }): Promise<BigIntStats>
   fstat(fd: number, options?: StatOptions): Promise<Stats | BigIntStats>
   fstat(fd: number, options?: StatOptions): Promise<Stats | BigIntStats> {
-    return this.#stat(validateFd(fd), EMPTY_PATH, AT_EMPTY_PATH, 'fstat', options)
-  }
-
-  #stat(dir: number, path: PathLike | Buffer, flags: number, syscall: string, options: StatOptions | undefined): Promise<Stats | BigIntStats> {
-    let addr = 0
-    let keep: Buffer | undefined
-    let text: string | undefined
-    if (path === EMPTY_PATH) addr = emptyPathOf()
-    else {
-      const file = validatePath(path)
-      addr = encodePath(file)
-      keep = encodedSlab()
-      text = pathText(file)
-    }
-    const bigint = validateBigint(options)
-    this.require(IORING_OP_STATX)
-    const at = this.nextSqe()
-    const id = takeStatx()
-    prepStatx(this.sqes, at, dir, addr, flags, STAT_MASK, statxAddress(id))
-    return this.startWithResult<Stats | BigIntStats, number>(at, syscall, keep, options, bigint ? bigIntStatsResult : statsResult, releaseStatx, id, text)
+    return statAt(this.operations, validateFd(fd), EMPTY_PATH, AT_EMPTY_PATH, 'fstat', options)
   }
 
   // ------------------------------------------------------------ size, allocation, advice, sync
 
   /** IORING_OP_FALLOCATE: fallocate(fd, mode, offset, length); mode 0 allocates, FALLOC_FL_* bits punch, zero, collapse... Resolves to 0. */
   fallocate(fd: Target, mode: number, offset: number | bigint, length: number | bigint, options?: OpOptions): Promise<number> {
+    const ops = this.operations
     const target = validateTarget(fd)
     validateUint32(mode, 'mode')
     const off = validateOffset(offset, 'offset')
     const len = validateOffset(length, 'length')
-    this.require(IORING_OP_FALLOCATE)
-    const at = this.nextSqe()
-    prepFallocate(this.sqes, at, fdOf(target), mode, off, len)
-    markFixed(this.sqes, at, target)
-    return this.start(at, 'fallocate', undefined, options)
+    ops.require(IORING_OP_FALLOCATE)
+    const at = ops.prepare()
+    prepFallocate(ops.sqes, at, fdOf(target), mode, off, len)
+    markFixed(ops.sqes, at, target)
+    return ops.start(at, 'fallocate', undefined, options)
   }
 
   /** IORING_OP_FADVISE: posix_fadvise(fd, offset, length, advice); length 0 means to the end. Resolves to 0. */
   fadvise(fd: Target, offset: number | bigint, length: number | bigint, advice: number, options?: OpOptions): Promise<number> {
+    const ops = this.operations
     const target = validateTarget(fd)
     const off = validateOffset(offset, 'offset')
     const len = validateOffset(length, 'length')
     validateUint32(advice, 'advice')
-    this.require(IORING_OP_FADVISE)
-    const at = this.nextSqe()
-    if (typeof len === 'number' && len <= 0xffffffff) prepFadvise(this.sqes, at, fdOf(target), off, len, advice)
-    else prepFadvise64(this.sqes, at, fdOf(target), off, len, advice)
-    markFixed(this.sqes, at, target)
-    return this.start(at, 'fadvise', undefined, options)
+    ops.require(IORING_OP_FADVISE)
+    const at = ops.prepare()
+    if (typeof len === 'number' && len <= 0xffffffff) prepFadvise(ops.sqes, at, fdOf(target), off, len, advice)
+    else prepFadvise64(ops.sqes, at, fdOf(target), off, len, advice)
+    markFixed(ops.sqes, at, target)
+    return ops.start(at, 'fadvise', undefined, options)
   }
 
   /**
@@ -346,6 +339,7 @@ export class FileRing extends EventRing {
    * memory means to the process (MADV_DONTFORK, MADV_REMOVE, ...) is refused.
    */
   madvise(buffer: ArrayBufferView, advice: number, options?: OpOptions): Promise<number> {
+    const ops = this.operations
     validateView(buffer, 'buffer')
     validateUint32(advice, 'advice')
     if (!SAFE_MADVICE.has(advice)) throw invalidArgValue('advice', `is not an advice madvise() may give JavaScript memory: ${advice}`)
@@ -354,78 +348,71 @@ export class FileRing extends EventRing {
     if (addr % page !== 0 || buffer.byteLength % page !== 0 || buffer.byteLength === 0) {
       throw invalidArgValue('buffer', `must start on a page boundary and span whole pages (${page} bytes); it starts at ${addr % page} past one and spans ${buffer.byteLength} bytes`)
     }
-    this.require(IORING_OP_MADVISE)
-    const at = this.nextSqe()
-    prepMadvise(this.sqes, at, addr, buffer.byteLength, advice)
-    return this.start(at, 'madvise', buffer, options)
+    ops.require(IORING_OP_MADVISE)
+    const at = ops.prepare()
+    prepMadvise(ops.sqes, at, addr, buffer.byteLength, advice)
+    return ops.start(at, 'madvise', buffer, options)
   }
 
   /** IORING_OP_FTRUNCATE (Linux 6.9): sets the file's size to `length` (default 0). Resolves to 0. */
   ftruncate(fd: Target, length: number | bigint = 0, options?: OpOptions): Promise<number> {
+    const ops = this.operations
     const target = validateTarget(fd)
     const len = validateOffset(length, 'len')
-    this.require(IORING_OP_FTRUNCATE)
-    const at = this.nextSqe()
-    prepFtruncate(this.sqes, at, fdOf(target), len)
-    markFixed(this.sqes, at, target)
-    return this.start(at, 'ftruncate', undefined, options)
+    ops.require(IORING_OP_FTRUNCATE)
+    const at = ops.prepare()
+    prepFtruncate(ops.sqes, at, fdOf(target), len)
+    markFixed(ops.sqes, at, target)
+    return ops.start(at, 'ftruncate', undefined, options)
   }
 
   /** IORING_OP_SYNC_FILE_RANGE: sync_file_range(fd, offset, length, flags); length 0 means to the end. Resolves to 0. */
   syncFileRange(fd: Target, offset: number | bigint, length: number, flags: number, options?: OpOptions): Promise<number> {
+    const ops = this.operations
     const target = validateTarget(fd)
     const off = validateOffset(offset, 'offset')
     validateUint32(length, 'length')
     validateUint32(flags, 'flags')
-    this.require(IORING_OP_SYNC_FILE_RANGE)
-    const at = this.nextSqe()
-    prepSyncFileRange(this.sqes, at, fdOf(target), length, off, flags)
-    markFixed(this.sqes, at, target)
-    return this.start(at, 'sync_file_range', undefined, options)
+    ops.require(IORING_OP_SYNC_FILE_RANGE)
+    const at = ops.prepare()
+    prepSyncFileRange(ops.sqes, at, fdOf(target), length, off, flags)
+    markFixed(ops.sqes, at, target)
+    return ops.start(at, 'sync_file_range', undefined, options)
   }
 
   /** fdatasync(fd): IORING_OP_FSYNC with IORING_FSYNC_DATASYNC. Resolves to 0. */
   fdatasync(fd: Target, options?: OpOptions): Promise<number> {
+    const ops = this.operations
     const target = validateTarget(fd)
-    this.require(IORING_OP_FSYNC)
-    const at = this.nextSqe()
-    prepFsync(this.sqes, at, fdOf(target), IORING_FSYNC_DATASYNC)
-    markFixed(this.sqes, at, target)
-    return this.start(at, 'fdatasync', undefined, options)
+    ops.require(IORING_OP_FSYNC)
+    const at = ops.prepare()
+    prepFsync(ops.sqes, at, fdOf(target), IORING_FSYNC_DATASYNC)
+    markFixed(ops.sqes, at, target)
+    return ops.start(at, 'fdatasync', undefined, options)
   }
 
   // ------------------------------------------------------------ names: unlink, rename, mkdir, links
 
   /** IORING_OP_UNLINKAT: removes a name (a directory with AT_REMOVEDIR). Resolves to 0. */
   unlinkat(dirfd: number, path: PathLike, flags = 0, options?: OpOptions): Promise<number> {
-    return this.#unlink(validateDirfd(dirfd), path, validateUint32(flags, 'flags'), 'unlinkat', options)
+    return unlinkAt(this.operations, validateDirfd(dirfd), path, validateUint32(flags, 'flags'), 'unlinkat', options)
   }
 
   /** unlink(path), as node:fs's (`syscall: 'unlink'`). Resolves to 0. */
   unlink(path: PathLike, options?: OpOptions): Promise<number> {
-    return this.#unlink(AT_FDCWD, path, 0, 'unlink', options)
+    return unlinkAt(this.operations, AT_FDCWD, path, 0, 'unlink', options)
   }
 
   /** rmdir(path): removes an empty directory, as node:fs's (`syscall: 'rmdir'`). Resolves to 0. */
   rmdir(path: PathLike, options?: OpOptions): Promise<number> {
-    return this.#unlink(AT_FDCWD, path, AT_REMOVEDIR, 'rmdir', options)
-  }
-
-  #unlink(dir: number, path: PathLike, flags: number, syscall: string, options: OpOptions | undefined): Promise<number> {
-    const file = validatePath(path)
-    this.require(IORING_OP_UNLINKAT)
-    const addr = encodePath(file)
-    const bytes = encodedSlab()
-    const at = this.nextSqe()
-    prepUnlinkat(this.sqes, at, dir, addr, flags)
-    return this.startPath(at, syscall, bytes, options, pathText(file))
+    return unlinkAt(this.operations, AT_FDCWD, path, AT_REMOVEDIR, 'rmdir', options)
   }
 
   /** IORING_OP_RENAMEAT: renameat2(olddirfd, oldpath, newdirfd, newpath, flags) with RENAME_NOREPLACE / RENAME_EXCHANGE / RENAME_WHITEOUT. Resolves to 0. */
   renameat(olddirfd: number, oldPath: PathLike, newdirfd: number, newPath: PathLike, flags = 0, options?: OpOptions): Promise<number> {
     validateUint32(flags, 'flags')
     if ((flags & ~RENAME_BITS) !== 0) throw invalidArgValue('flags', `has bits that are not RENAME_*: ${flags}`)
-    return this.#rename(validateDirfd(olddirfd, 'olddirfd'), oldPath, validateDirfd(newdirfd, 'newdirfd'), newPath, flags, 'renameat', options)
+    return renameAt(this.operations, validateDirfd(olddirfd, 'olddirfd'), oldPath, validateDirfd(newdirfd, 'newdirfd'), newPath, flags, 'renameat', options)
   }
 
   /** rename(oldPath, newPath), as node:fs's; `{ noReplace }` and `{ exchange }` add RENAME_NOREPLACE / RENAME_EXCHANGE. Resolves to 0. */
@@ -436,134 +423,71 @@ export class FileRing extends EventRing {
       if (validateBoolean(options.noReplace, 'options.noReplace')) flags |= RENAME_NOREPLACE
       if (validateBoolean(options.exchange, 'options.exchange')) flags |= RENAME_EXCHANGE
     }
-    return this.#rename(AT_FDCWD, oldPath, AT_FDCWD, newPath, flags, 'rename', options)
-  }
-
-  #rename(olddir: number, oldPath: PathLike, newdir: number, newPath: PathLike, flags: number, syscall: string, options: OpOptions | undefined): Promise<number> {
-    const from = validatePath(oldPath, 'oldPath')
-    const to = validatePath(newPath, 'newPath')
-    this.require(IORING_OP_RENAMEAT)
-    const fromAddr = encodePath(from)
-    const fromBytes = encodedSlab()
-    const toAddr = encodePath(to)
-    const toBytes = encodedSlab()
-    const at = this.nextSqe()
-    prepRenameat(this.sqes, at, olddir, fromAddr, newdir, toAddr, flags)
-    return this.startPath(at, syscall, fromBytes === toBytes ? toBytes : [fromBytes, toBytes], options, pathText(from), pathText(to))
+    return renameAt(this.operations, AT_FDCWD, oldPath, AT_FDCWD, newPath, flags, 'rename', options)
   }
 
   /** IORING_OP_MKDIRAT: creates a directory (mode 0o777 before the umask). Resolves to 0. */
   mkdirat(dirfd: number, path: PathLike, mode: number | string = 0o777, options?: OpOptions): Promise<number> {
-    return this.#mkdir(validateDirfd(dirfd), path, mode, 'mkdirat', options)
+    return mkdirAt(this.operations, validateDirfd(dirfd), path, mode, 'mkdirat', options)
   }
 
   /** mkdir(path, mode = 0o777), as node:fs's without `recursive` (the facade has that). Resolves to 0. */
   mkdir(path: PathLike, mode: number | string = 0o777, options?: OpOptions): Promise<number> {
-    return this.#mkdir(AT_FDCWD, path, mode, 'mkdir', options)
-  }
-
-  #mkdir(dir: number, path: PathLike, mode: number | string, syscall: string, options: OpOptions | undefined): Promise<number> {
-    const file = validatePath(path)
-    const perm = parseMode(mode, 'mode', 0o777)
-    this.require(IORING_OP_MKDIRAT)
-    const addr = encodePath(file)
-    const bytes = encodedSlab()
-    const at = this.nextSqe()
-    prepMkdirat(this.sqes, at, dir, addr, perm)
-    return this.startPath(at, syscall, bytes, options, pathText(file))
+    return mkdirAt(this.operations, AT_FDCWD, path, mode, 'mkdir', options)
   }
 
   /** IORING_OP_SYMLINKAT: creates `linkpath` (relative to `newdirfd`) pointing at `target`. Resolves to 0. */
   symlinkat(target: PathLike, newdirfd: number, linkpath: PathLike, options?: OpOptions): Promise<number> {
-    return this.#symlink(target, validateDirfd(newdirfd, 'newdirfd'), linkpath, 'symlinkat', options)
+    return symlinkAt(this.operations, target, validateDirfd(newdirfd, 'newdirfd'), linkpath, 'symlinkat', options)
   }
 
   /** symlink(target, path), as node:fs's: errors carry `path` (the target) and `dest` (the link). Resolves to 0. */
   symlink(target: PathLike, path: PathLike, options?: OpOptions): Promise<number> {
-    return this.#symlink(target, AT_FDCWD, path, 'symlink', options)
-  }
-
-  #symlink(target: PathLike, dir: number, path: PathLike, syscall: string, options: OpOptions | undefined): Promise<number> {
-    const to = validatePath(target, 'target')
-    const link = validatePath(path, 'path')
-    this.require(IORING_OP_SYMLINKAT)
-    const toAddr = encodePath(to)
-    const toBytes = encodedSlab()
-    const linkAddr = encodePath(link)
-    const linkBytes = encodedSlab()
-    const at = this.nextSqe()
-    prepSymlinkat(this.sqes, at, toAddr, dir, linkAddr)
-    return this.startPath(at, syscall, toBytes === linkBytes ? toBytes : [toBytes, linkBytes], options, pathText(to), pathText(link))
+    return symlinkAt(this.operations, target, AT_FDCWD, path, 'symlink', options)
   }
 
   /** IORING_OP_LINKAT: a hard link `newPath` to `oldPath` (AT_SYMLINK_FOLLOW follows a symlink oldPath). Resolves to 0. */
   linkat(olddirfd: number, oldPath: PathLike, newdirfd: number, newPath: PathLike, flags = 0, options?: OpOptions): Promise<number> {
     validateUint32(flags, 'flags')
-    return this.#link(validateDirfd(olddirfd, 'olddirfd'), oldPath, validateDirfd(newdirfd, 'newdirfd'), newPath, flags, 'linkat', options)
+    return linkAt(this.operations, validateDirfd(olddirfd, 'olddirfd'), oldPath, validateDirfd(newdirfd, 'newdirfd'), newPath, flags, 'linkat', options)
   }
 
   /** link(existingPath, newPath), as node:fs's. Resolves to 0. */
   link(existingPath: PathLike, newPath: PathLike, options?: OpOptions): Promise<number> {
-    return this.#link(AT_FDCWD, existingPath, AT_FDCWD, newPath, 0, 'link', options)
-  }
-
-  #link(olddir: number, oldPath: PathLike, newdir: number, newPath: PathLike, flags: number, syscall: string, options: OpOptions | undefined): Promise<number> {
-    const from = validatePath(oldPath, 'existingPath')
-    const to = validatePath(newPath, 'newPath')
-    this.require(IORING_OP_LINKAT)
-    const fromAddr = encodePath(from)
-    const fromBytes = encodedSlab()
-    const toAddr = encodePath(to)
-    const toBytes = encodedSlab()
-    const at = this.nextSqe()
-    prepLinkat(this.sqes, at, olddir, fromAddr, newdir, toAddr, flags)
-    return this.startPath(at, syscall, fromBytes === toBytes ? toBytes : [fromBytes, toBytes], options, pathText(from), pathText(to))
+    return linkAt(this.operations, AT_FDCWD, existingPath, AT_FDCWD, newPath, 0, 'link', options)
   }
 
   // ------------------------------------------------------------ extended attributes
 
   /** IORING_OP_GETXATTR: the value of extended attribute `name` ('user.comment') of `path`, following symlinks. */
   getxattr(path: PathLike, name: string, options?: XattrGetOptions): Promise<Buffer> {
+    const ops = this.operations
     const file = validatePath(path)
     const nameBytes = encodeName(name)
     const size = xattrSize(options)
-    this.require(IORING_OP_GETXATTR)
+    ops.require(IORING_OP_GETXATTR)
     const addr = encodePath(file)
     const bytes = encodedSlab()
     const text = pathText(file)
-    return this.#readXattr(size, (value, length) => {
-      const at = this.nextSqe()
-      prepGetxattr(this.sqes, at, native.addressOf(nameBytes), value === undefined ? 0 : native.addressOf(value), addr, length)
-      return this.startPath(at, 'getxattr', [nameBytes, value, bytes], options, text)
+    return readXattr(size, (value, length) => {
+      const at = ops.prepare()
+      prepGetxattr(ops.sqes, at, native.addressOf(nameBytes), value === undefined ? 0 : native.addressOf(value), addr, length)
+      return ops.startPath(at, 'getxattr', [nameBytes, value, bytes], options, text)
     })
   }
 
   /** IORING_OP_FGETXATTR: getxattr on an open fd. */
   fgetxattr(fd: number, name: string, options?: XattrGetOptions): Promise<Buffer> {
+    const ops = this.operations
     const target = validateFd(fd)
     const nameBytes = encodeName(name)
     const size = xattrSize(options)
-    this.require(IORING_OP_FGETXATTR)
-    return this.#readXattr(size, (value, length) => {
-      const at = this.nextSqe()
-      prepFgetxattr(this.sqes, at, target, native.addressOf(nameBytes), value === undefined ? 0 : native.addressOf(value), length)
-      return this.start(at, 'fgetxattr', [nameBytes, value], options)
+    ops.require(IORING_OP_FGETXATTR)
+    return readXattr(size, (value, length) => {
+      const at = ops.prepare()
+      prepFgetxattr(ops.sqes, at, target, native.addressOf(nameBytes), value === undefined ? 0 : native.addressOf(value), length)
+      return ops.start(at, 'fgetxattr', [nameBytes, value], options)
     })
-  }
-
-  /** Reads a value of unknown size: `size` bytes first; on ERANGE, asks for the size and reads again. */
-  async #readXattr(size: number, issue: (value: Buffer | undefined, length: number) => Promise<number>): Promise<Buffer> {
-    for (let attempt = 0; ; attempt++) {
-      const value = Buffer.allocUnsafe(size)
-      try {
-        const length = await issue(value, size)
-        return value.subarray(0, length)
-      } catch (err) {
-        if ((err as { errno?: number }).errno !== ERANGE || attempt >= 3) throw err
-      }
-      // It grew past `size`: ask how big it is (a zero-length read), then read that.
-      size = Math.max(await issue(undefined, 0), 1)
-    }
   }
 
   /**
@@ -572,28 +496,30 @@ export class FileRing extends EventRing {
    * XATTR_REPLACE (fail if it does not). Resolves to 0.
    */
   setxattr(path: PathLike, name: string, value: string | ArrayBufferView, flags = 0, options?: OpOptions): Promise<number> {
+    const ops = this.operations
     const file = validatePath(path)
     const nameBytes = encodeName(name)
     const data = xattrValue(value)
     validateUint32(flags, 'flags')
-    this.require(IORING_OP_SETXATTR)
+    ops.require(IORING_OP_SETXATTR)
     const addr = encodePath(file)
     const bytes = encodedSlab()
-    const at = this.nextSqe()
-    prepSetxattr(this.sqes, at, native.addressOf(nameBytes), native.addressOf(data), addr, flags, data.byteLength)
-    return this.startPath(at, 'setxattr', [nameBytes, data, bytes], options, pathText(file))
+    const at = ops.prepare()
+    prepSetxattr(ops.sqes, at, native.addressOf(nameBytes), native.addressOf(data), addr, flags, data.byteLength)
+    return ops.startPath(at, 'setxattr', [nameBytes, data, bytes], options, pathText(file))
   }
 
   /** IORING_OP_FSETXATTR: setxattr on an open fd. Resolves to 0. */
   fsetxattr(fd: number, name: string, value: string | ArrayBufferView, flags = 0, options?: OpOptions): Promise<number> {
+    const ops = this.operations
     const target = validateFd(fd)
     const nameBytes = encodeName(name)
     const data = xattrValue(value)
     validateUint32(flags, 'flags')
-    this.require(IORING_OP_FSETXATTR)
-    const at = this.nextSqe()
-    prepFsetxattr(this.sqes, at, target, native.addressOf(nameBytes), native.addressOf(data), flags, data.byteLength)
-    return this.start(at, 'fsetxattr', [nameBytes, data], options)
+    ops.require(IORING_OP_FSETXATTR)
+    const at = ops.prepare()
+    prepFsetxattr(ops.sqes, at, target, native.addressOf(nameBytes), native.addressOf(data), flags, data.byteLength)
+    return ops.start(at, 'fsetxattr', [nameBytes, data], options)
   }
 
   // ------------------------------------------------------------ pipes: splice, tee, sendfile
@@ -606,30 +532,32 @@ export class FileRing extends EventRing {
    * Resolves to the bytes moved (0 at the end of the input).
    */
   splice(fdIn: Target, offIn: number | bigint | null, fdOut: Target, offOut: number | bigint | null, length: number, flags = 0, options?: OpOptions): Promise<number> {
+    const ops = this.operations
     const input = validateTarget(fdIn, 'fdIn')
     const inOffset = validatePosition(offIn, 'offIn')
     const output = validateTarget(fdOut, 'fdOut')
     const outOffset = validatePosition(offOut, 'offOut')
     validateUint32(length, 'length')
     validateUint32(flags, 'flags')
-    this.require(IORING_OP_SPLICE)
-    const at = this.nextSqe()
-    prepSplice(this.sqes, at, fdOf(input), inOffset, fdOf(output), outOffset, length, input < 0 ? flags | SPLICE_F_FD_IN_FIXED : flags)
-    markFixed(this.sqes, at, output)
-    return this.start(at, 'splice', undefined, options)
+    ops.require(IORING_OP_SPLICE)
+    const at = ops.prepare()
+    prepSplice(ops.sqes, at, fdOf(input), inOffset, fdOf(output), outOffset, length, input < 0 ? flags | SPLICE_F_FD_IN_FIXED : flags)
+    markFixed(ops.sqes, at, output)
+    return ops.start(at, 'splice', undefined, options)
   }
 
   /** IORING_OP_TEE: duplicates up to `length` bytes from pipe `fdIn` into pipe `fdOut` without consuming them. Resolves to the bytes duplicated. */
   tee(fdIn: Target, fdOut: Target, length: number, flags = 0, options?: OpOptions): Promise<number> {
+    const ops = this.operations
     const input = validateTarget(fdIn, 'fdIn')
     const output = validateTarget(fdOut, 'fdOut')
     validateUint32(length, 'length')
     validateUint32(flags, 'flags')
-    this.require(IORING_OP_TEE)
-    const at = this.nextSqe()
-    prepTee(this.sqes, at, fdOf(input), fdOf(output), length, input < 0 ? flags | SPLICE_F_FD_IN_FIXED : flags)
-    markFixed(this.sqes, at, output)
-    return this.start(at, 'tee', undefined, options)
+    ops.require(IORING_OP_TEE)
+    const at = ops.prepare()
+    prepTee(ops.sqes, at, fdOf(input), fdOf(output), length, input < 0 ? flags | SPLICE_F_FD_IN_FIXED : flags)
+    markFixed(ops.sqes, at, output)
+    return ops.start(at, 'tee', undefined, options)
   }
 
   /**
@@ -638,16 +566,17 @@ export class FileRing extends EventRing {
    * the kernel has it (Linux 6.16), by pipe2() in @iouring/native before.
    */
   async pipe(flags: number = O_CLOEXEC, options?: OpOptions): Promise<[number, number]> {
+    const ops = this.operations
     validateUint32(flags, 'flags')
-    if (!this.probe().supports(IORING_OP_PIPE)) {
+    if (!ops.supports(IORING_OP_PIPE)) {
       const fds = native.pipe(flags)
       if (typeof fds === 'number') throw native.systemError(fds, 'pipe')
       return fds
     }
     const fds = new Int32Array(2)
-    const at = this.nextSqe()
-    prepPipe(this.sqes, at, native.addressOf(fds), flags)
-    await this.start(at, 'pipe', fds, options)
+    const at = ops.prepare()
+    prepPipe(ops.sqes, at, native.addressOf(fds), flags)
+    await ops.start(at, 'pipe', fds, options)
     return [fds[0], fds[1]]
   }
 
@@ -658,7 +587,7 @@ export class FileRing extends EventRing {
    * submission. Either fd may be a
    * file, a socket or a pipe. Resolves to the bytes copied.
    */
-  async sendfile(outFd: number, inFd: number, options: SendfileOptions = {}): Promise<number> {
+  async sendfile(this: IoUring, outFd: number, inFd: number, options: SendfileOptions = {}): Promise<number> {
     validateFd(outFd, 'outFd')
     validateFd(inFd, 'inFd')
     if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options)
@@ -724,6 +653,100 @@ function isCanceled(err: unknown): boolean {
 }
 
 /** A directory fd for the *at() operations: an fd, or AT_FDCWD (-100) for the working directory. */
+function statAt(ops: Operations, dir: number, path: PathLike | Buffer, flags: number, syscall: string, options: StatOptions | undefined): Promise<Stats | BigIntStats> {
+  let addr = 0
+  let keep: Buffer | undefined
+  let text: string | undefined
+  if (path === EMPTY_PATH) addr = emptyPathOf()
+  else {
+    const file = validatePath(path)
+    addr = encodePath(file)
+    keep = encodedSlab()
+    text = pathText(file)
+  }
+  const bigint = validateBigint(options)
+  ops.require(IORING_OP_STATX)
+  const at = ops.prepare()
+  const id = takeStatx()
+  prepStatx(ops.sqes, at, dir, addr, flags, STAT_MASK, statxAddress(id))
+  return ops.startWithResult<Stats | BigIntStats, number>(at, syscall, keep, options, bigint ? bigIntStatsResult : statsResult, releaseStatx, id, text)
+}
+
+function unlinkAt(ops: Operations, dir: number, path: PathLike, flags: number, syscall: string, options: OpOptions | undefined): Promise<number> {
+  const file = validatePath(path)
+  ops.require(IORING_OP_UNLINKAT)
+  const addr = encodePath(file)
+  const bytes = encodedSlab()
+  const at = ops.prepare()
+  prepUnlinkat(ops.sqes, at, dir, addr, flags)
+  return ops.startPath(at, syscall, bytes, options, pathText(file))
+}
+
+function renameAt(ops: Operations, olddir: number, oldPath: PathLike, newdir: number, newPath: PathLike, flags: number, syscall: string, options: OpOptions | undefined): Promise<number> {
+  const from = validatePath(oldPath, 'oldPath')
+  const to = validatePath(newPath, 'newPath')
+  ops.require(IORING_OP_RENAMEAT)
+  const fromAddr = encodePath(from)
+  const fromBytes = encodedSlab()
+  const toAddr = encodePath(to)
+  const toBytes = encodedSlab()
+  const at = ops.prepare()
+  prepRenameat(ops.sqes, at, olddir, fromAddr, newdir, toAddr, flags)
+  return ops.startPath(at, syscall, fromBytes === toBytes ? toBytes : [fromBytes, toBytes], options, pathText(from), pathText(to))
+}
+
+function mkdirAt(ops: Operations, dir: number, path: PathLike, mode: number | string, syscall: string, options: OpOptions | undefined): Promise<number> {
+  const file = validatePath(path)
+  const perm = parseMode(mode, 'mode', 0o777)
+  ops.require(IORING_OP_MKDIRAT)
+  const addr = encodePath(file)
+  const bytes = encodedSlab()
+  const at = ops.prepare()
+  prepMkdirat(ops.sqes, at, dir, addr, perm)
+  return ops.startPath(at, syscall, bytes, options, pathText(file))
+}
+
+function symlinkAt(ops: Operations, target: PathLike, dir: number, path: PathLike, syscall: string, options: OpOptions | undefined): Promise<number> {
+  const to = validatePath(target, 'target')
+  const link = validatePath(path, 'path')
+  ops.require(IORING_OP_SYMLINKAT)
+  const toAddr = encodePath(to)
+  const toBytes = encodedSlab()
+  const linkAddr = encodePath(link)
+  const linkBytes = encodedSlab()
+  const at = ops.prepare()
+  prepSymlinkat(ops.sqes, at, toAddr, dir, linkAddr)
+  return ops.startPath(at, syscall, toBytes === linkBytes ? toBytes : [toBytes, linkBytes], options, pathText(to), pathText(link))
+}
+
+function linkAt(ops: Operations, olddir: number, oldPath: PathLike, newdir: number, newPath: PathLike, flags: number, syscall: string, options: OpOptions | undefined): Promise<number> {
+  const from = validatePath(oldPath, 'existingPath')
+  const to = validatePath(newPath, 'newPath')
+  ops.require(IORING_OP_LINKAT)
+  const fromAddr = encodePath(from)
+  const fromBytes = encodedSlab()
+  const toAddr = encodePath(to)
+  const toBytes = encodedSlab()
+  const at = ops.prepare()
+  prepLinkat(ops.sqes, at, olddir, fromAddr, newdir, toAddr, flags)
+  return ops.startPath(at, syscall, fromBytes === toBytes ? toBytes : [fromBytes, toBytes], options, pathText(from), pathText(to))
+}
+
+/** Reads a value of unknown size: `size` bytes first; on ERANGE, asks for the size and reads again. */
+async function readXattr(size: number, issue: (value: Buffer | undefined, length: number) => Promise<number>): Promise<Buffer> {
+  for (let attempt = 0; ; attempt++) {
+    const value = Buffer.allocUnsafe(size)
+    try {
+      const length = await issue(value, size)
+      return value.subarray(0, length)
+    } catch (err) {
+      if ((err as { errno?: number }).errno !== ERANGE || attempt >= 3) throw err
+    }
+    // It grew past `size`: ask how big it is (a zero-length read), then read that.
+    size = Math.max(await issue(undefined, 0), 1)
+  }
+}
+
 export function validateDirfd(dirfd: unknown, name = 'dirfd'): number {
   if (dirfd === AT_FDCWD) return AT_FDCWD
   if (typeof dirfd !== 'number') throw invalidArgType(name, 'of type number (an fd, or AT_FDCWD)', dirfd)

@@ -1,41 +1,56 @@
-import {
-  IORING_FSYNC_DATASYNC,
-  IORING_OP_FSYNC,
-  IORING_OP_NOP,
-  IORING_OP_READ,
-  IORING_OP_READV,
-  IORING_OP_READV_FIXED,
-  IORING_OP_READ_FIXED,
-  IORING_OP_WRITE,
-  IORING_OP_WRITEV,
-  IORING_OP_WRITEV_FIXED,
-  IORING_OP_WRITE_FIXED,
-  encodeIovecs,
-  prepFsync,
-  prepNop,
-  prepRead,
-  prepReadFixed,
-  prepReadv,
-  prepReadvFixed,
-  prepWrite,
-  prepWriteFixed,
-  prepWritev,
-  prepWritevFixed,
-} from '@iouring/ops'
 import * as native from '@iouring/native'
-import { fixedFile, registrations, type FixedFile, type RingRegistrations } from '@iouring/register'
-import type { OpOptions } from './engine.js'
-import { FileRing } from './files.js'
-import { invalidArgType, invalidArgValue, invalidState, outOfRange } from './errors.js'
-import { fdOf, isDetached, markFixed, validatePosition, validateTarget, validateUint32, validateView, validateViews, type Target } from './validate.js'
+import type { RingHandle } from '@iouring/native'
+import {
+  FEATURES,
+  GETEVENTS_ARG_SIZE,
+  IORING_ENTER_EXT_ARG,
+  IORING_ENTER_GETEVENTS,
+  IORING_FEAT_REG_REG_RING,
+  IORING_REGISTER_RESIZE_RINGS,
+  IORING_SETUP_CLAMP,
+  IORING_SETUP_CQSIZE,
+  TIMESPEC_SIZE,
+  timespecFromMs,
+  writeGeteventsArg,
+  writeTimespec,
+} from '@iouring/ops'
+import { registerError, type Probe } from '@iouring/register'
+import { runChain } from './chain.js'
+import { Engine, State, type CqeHandler, type Operations } from './engine.js'
+import { invalidArgType, invalidState, outOfRange, ringClosed } from './errors.js'
+import { EventOperations } from './events.js'
+import { FileOperations } from './files.js'
+import type { RingMessage } from './messages.js'
+import { ReadWriteOperations } from './rw.js'
+import { createRing, namesOf, paramsOf, type IoUringOptions, type RingParams } from './setup.js'
+import type { CompletionStream } from './stream.js'
+import { validateUint32 } from './validate.js'
 
-/** A piece of a registered buffer, for readvFixed / writevFixed. */
-export interface FixedSegment {
-  /** Byte offset in the registered buffer. */
-  offset: number
-  /** Bytes, at least 1. */
-  length: number
+const { CONTROL } = native
+const EOPNOTSUPP = -95
+const ETIME = -62
+
+export interface RingStats {
+  /** SQEs the kernel accepted. */
+  readonly submitted: number
+  /** io_uring_enter system calls made. */
+  readonly enterCalls: number
+  /** CQEs consumed. */
+  readonly completions: number
+  /** Times the event loop woke this ring because CQEs were posted. */
+  readonly wakeups: number
 }
+
+export interface SubmitAndWaitOptions {
+  /** Give up waiting after this long (IORING_ENTER_EXT_ARG); returns what was submitted. */
+  timeoutMs?: number
+}
+
+// The operation groups are mixed into IoUring (see the end of this file): an
+// IoUring has every method of each, and each is written against the public
+// `operations` interface, as an operation of another package would be.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface IoUring extends ReadWriteOperations, EventOperations, FileOperations {}
 
 /**
  * One io_uring instance. Its SQ ring, CQ ring and SQE array are mapped into
@@ -43,189 +58,250 @@ export interface FixedSegment {
  * everything prepared in one tick goes to the kernel in one io_uring_enter
  * when the event loop next polls (or at once with submit()).
  *
- * Each operation validates its arguments (nothing is reserved if that
- * throws), reserves an SQE with nextSqe(), encodes it with an @iouring/ops
- * encoder, and start()s it, naming the objects the kernel will touch.
+ * The operations (read, open, pollAdd, ...) come from groups written against
+ * `ring.operations`, the interface through which any package can add its own.
  */
-export class IoUring extends FileRing {
-  // What @iouring/register registered on this ring (live; looked up once).
-  #registry: RingRegistrations | undefined
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class IoUring implements AsyncDisposable {
+  /** IORING_FEAT_* names this kernel reported, e.g. `ring.features.has('NODROP')`. */
+  readonly features: ReadonlySet<string>
+  readonly #engine: Engine
+  readonly #stats: Float64Array
+  #params: RingParams
+  #finalStats: RingStats | undefined
+  #waitArg: DataView | undefined
 
-  /** IORING_OP_NOP: resolves to 0 after a round trip through the kernel. */
-  nop(options?: OpOptions): Promise<number> {
-    this.require(IORING_OP_NOP)
-    const at = this.nextSqe()
-    prepNop(this.sqes, at)
-    return this.start(at, 'nop', undefined, options)
+  constructor(options: IoUringOptions = {}) {
+    const ring = createRing(options, (status) => this.#engine.onWake(status))
+    this.#engine = new Engine(ring)
+    this.#params = paramsOf(ring)
+    this.#stats = new Float64Array(ring.control)
+    this.features = new Set(namesOf(FEATURES, ring.features))
+    if (options.registerRingFd !== false && ring.features & IORING_FEAT_REG_REG_RING) native.registerRingFd(ring.handle)
   }
 
-  /** Reads into the whole of `buffer` from `position` (-1: the file's current position). Resolves to bytes read. */
-  read(fd: Target, buffer: ArrayBufferView, position?: number | bigint | null, options?: OpOptions): Promise<number> {
-    const target = validateTarget(fd)
-    validateView(buffer, 'buffer')
-    const offset = validatePosition(position)
-    this.require(IORING_OP_READ)
-    const addr = native.addressOf(buffer)
-    const at = this.nextSqe()
-    prepRead(this.sqes, at, fdOf(target), addr, buffer.byteLength, offset)
-    markFixed(this.sqes, at, target)
-    return this.start(at, 'read', buffer, options)
+  /** How operations are added to this ring: see Operations. Core's own operations use it too. */
+  get operations(): Operations {
+    return this.#engine
   }
 
-  /** Writes the whole of `buffer` at `position` (-1: the file's current position). Resolves to bytes written. */
-  write(fd: Target, buffer: ArrayBufferView, position?: number | bigint | null, options?: OpOptions): Promise<number> {
-    const target = validateTarget(fd)
-    validateView(buffer, 'buffer')
-    const offset = validatePosition(position)
-    this.require(IORING_OP_WRITE)
-    const addr = native.addressOf(buffer)
-    const at = this.nextSqe()
-    prepWrite(this.sqes, at, fdOf(target), addr, buffer.byteLength, offset)
-    markFixed(this.sqes, at, target)
-    return this.start(at, 'write', buffer, options)
+  /** The addon's handle for this ring, for packages that call @iouring/native on it (@iouring/register). */
+  get handle(): RingHandle {
+    return this.#engine.handle
   }
 
-  /** Scatter read into `buffers` in order. Resolves to the total bytes read. */
-  readv(fd: Target, buffers: readonly ArrayBufferView[], position?: number | bigint | null, options?: OpOptions): Promise<number> {
-    return this.#vectored(fd, buffers, position, 'readv', options)
+  /** The mapped SQE array, for the low-level API. Detached by dispose() and resize(). */
+  get sqes(): DataView {
+    return this.#engine.sq.sqes
   }
 
-  /** Gather write from `buffers` in order. Resolves to the total bytes written. */
-  writev(fd: Target, buffers: readonly ArrayBufferView[], position?: number | bigint | null, options?: OpOptions): Promise<number> {
-    return this.#vectored(fd, buffers, position, 'writev', options)
+  get params(): RingParams {
+    return this.#params
   }
 
-  /** fsync, or fdatasync with `{ datasync: true }`. Resolves to 0. */
-  fsync(fd: Target, options?: OpOptions & { datasync?: boolean }): Promise<number> {
-    const target = validateTarget(fd)
-    const datasync = options?.datasync === true
-    this.require(IORING_OP_FSYNC)
-    const at = this.nextSqe()
-    prepFsync(this.sqes, at, fdOf(target), datasync ? IORING_FSYNC_DATASYNC : 0)
-    markFixed(this.sqes, at, target)
-    return this.start(at, datasync ? 'fdatasync' : 'fsync', undefined, options)
-  }
-
-  #vectored(fd: Target, buffers: readonly ArrayBufferView[], position: number | bigint | null | undefined, syscall: 'readv' | 'writev', options: OpOptions | undefined): Promise<number> {
-    const target = validateTarget(fd)
-    validateViews(buffers, 'buffers')
-    const offset = validatePosition(position)
-    this.require(syscall === 'readv' ? IORING_OP_READV : IORING_OP_WRITEV)
-    const iov = encodeIovecs(buffers.map((buffer) => ({ addr: native.addressOf(buffer), len: buffer.byteLength })))
-    const iovAddr = native.addressOf(iov)
-    const at = this.nextSqe()
-    if (syscall === 'readv') prepReadv(this.sqes, at, fdOf(target), iovAddr, buffers.length, offset)
-    else prepWritev(this.sqes, at, fdOf(target), iovAddr, buffers.length, offset)
-    markFixed(this.sqes, at, target)
-    // The kernel reads the iovec array and every buffer until the CQE.
-    return this.start(at, syscall, [iov, buffers.slice()], options)
-  }
-
-  // ------------------------------------------------------------ registered files and buffers
-
-  /**
-   * The registered file at `index` of this ring's file table (registerFiles()
-   * from @iouring/register), usable wherever an fd is: `ring.read(ring.fixedFile(0), buf)`.
-   * The operation sets IOSQE_FIXED_FILE; an empty slot fails with EBADF.
-   */
-  fixedFile(index: number): FixedFile {
-    return fixedFile(index)
-  }
-
-  /**
-   * IORING_OP_READ_FIXED: reads `length` bytes (default: the rest of the
-   * buffer) into registered buffer `bufferIndex` at byte `offset` (default 0),
-   * from `position` (-1: the current position). The buffer must have been
-   * registered with registerBuffers() from @iouring/register. Resolves to bytes read.
-   */
-  readFixed(fd: Target, bufferIndex: number, offset?: number, length?: number, position?: number | bigint | null, options?: OpOptions): Promise<number> {
-    return this.#rwFixed(fd, bufferIndex, offset, length, position, true, options)
-  }
-
-  /** IORING_OP_WRITE_FIXED: writes from registered buffer `bufferIndex`, as readFixed reads. Resolves to bytes written. */
-  writeFixed(fd: Target, bufferIndex: number, offset?: number, length?: number, position?: number | bigint | null, options?: OpOptions): Promise<number> {
-    return this.#rwFixed(fd, bufferIndex, offset, length, position, false, options)
-  }
-
-  /** IORING_OP_READV_FIXED (Linux 6.15): scatter read into pieces of registered buffer `bufferIndex`. Resolves to the total bytes read. */
-  readvFixed(fd: Target, bufferIndex: number, segments: readonly FixedSegment[], position?: number | bigint | null, options?: OpOptions): Promise<number> {
-    return this.#vectoredFixed(fd, bufferIndex, segments, position, true, options)
-  }
-
-  /** IORING_OP_WRITEV_FIXED (Linux 6.15): gather write from pieces of registered buffer `bufferIndex`. */
-  writevFixed(fd: Target, bufferIndex: number, segments: readonly FixedSegment[], position?: number | bigint | null, options?: OpOptions): Promise<number> {
-    return this.#vectoredFixed(fd, bufferIndex, segments, position, false, options)
-  }
-
-  #rwFixed(fd: Target, bufferIndex: number, offset: number | undefined, length: number | undefined, position: number | bigint | null | undefined, read: boolean, options: OpOptions | undefined): Promise<number> {
-    const target = validateTarget(fd)
-    const view = this.#registeredBuffer(bufferIndex)
-    const size = view.byteLength
-    const from = offset === undefined ? 0 : offset
-    if (typeof from !== 'number') throw invalidArgType('offset', 'of type number', from)
-    if (!Number.isInteger(from) || from < 0 || from > size) throw outOfRange('offset', `an integer >= 0 and <= ${size} (the registered buffer's size)`, from)
-    const bytes = length === undefined ? size - from : length
-    if (typeof bytes !== 'number') throw invalidArgType('length', 'of type number', bytes)
-    if (!Number.isInteger(bytes) || bytes < 0 || bytes > size - from) throw outOfRange('length', `an integer >= 0 and <= ${size - from} (what the registered buffer holds past offset)`, bytes)
-    const pos = validatePosition(position)
-    this.require(read ? IORING_OP_READ_FIXED : IORING_OP_WRITE_FIXED)
-    const addr = (this.#registry as RingRegistrations).bufferAddresses[bufferIndex] + from
-    const at = this.nextSqe()
-    if (read) prepReadFixed(this.sqes, at, fdOf(target), addr, bytes, pos, bufferIndex)
-    else prepWriteFixed(this.sqes, at, fdOf(target), addr, bytes, pos, bufferIndex)
-    markFixed(this.sqes, at, target)
-    // The registry may drop the view (unregisterBuffers) while this is in
-    // flight; the slot keeps it alive until the CQE, as the kernel keeps it pinned.
-    return this.start(at, read ? 'readFixed' : 'writeFixed', view, options)
-  }
-
-  #vectoredFixed(fd: Target, bufferIndex: number, segments: readonly FixedSegment[], position: number | bigint | null | undefined, read: boolean, options: OpOptions | undefined): Promise<number> {
-    const target = validateTarget(fd)
-    const view = this.#registeredBuffer(bufferIndex)
-    if (!Array.isArray(segments)) throw invalidArgType('segments', 'an instance of Array of { offset, length }', segments)
-    if (segments.length === 0 || segments.length > 1024) throw outOfRange('segments.length', '>= 1 and <= 1024', segments.length)
-    const size = view.byteLength
-    const base = (this.#registry as RingRegistrations).bufferAddresses[bufferIndex]
-    const iovecs = segments.map((segment, i) => {
-      if (segment === null || typeof segment !== 'object') throw invalidArgType(`segments[${i}]`, 'of type object', segment)
-      const { offset, length } = segment
-      if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset >= size) {
-        throw outOfRange(`segments[${i}].offset`, `an integer >= 0 and < ${size} (the registered buffer's size)`, offset)
-      }
-      if (typeof length !== 'number' || !Number.isInteger(length) || length < 1 || length > size - offset) {
-        throw outOfRange(`segments[${i}].length`, `an integer >= 1 and <= ${size - offset}`, length)
-      }
-      return { addr: base + offset, len: length }
-    })
-    const pos = validatePosition(position)
-    this.require(read ? IORING_OP_READV_FIXED : IORING_OP_WRITEV_FIXED)
-    const iov = encodeIovecs(iovecs)
-    const iovAddr = native.addressOf(iov)
-    const at = this.nextSqe()
-    if (read) prepReadvFixed(this.sqes, at, fdOf(target), iovAddr, iovecs.length, pos, 0, bufferIndex)
-    else prepWritevFixed(this.sqes, at, fdOf(target), iovAddr, iovecs.length, pos, 0, bufferIndex)
-    markFixed(this.sqes, at, target)
-    return this.start(at, read ? 'readvFixed' : 'writevFixed', [iov, view], options)
-  }
-
-  /** The view registered at `index` (through @iouring/register), refused clearly when there is none. */
-  #registeredBuffer(index: number): ArrayBufferView {
-    validateUint32(index, 'bufferIndex')
-    const registry = (this.#registry ??= registrations(this))
-    const view = registry.buffers[index]
-    if (view === undefined) {
-      const size = registry.buffers.length
-      throw invalidArgValue(
-        'bufferIndex',
-        size === 0
-          ? `names no registered buffer (${index}): this ring has none; register them with registerBuffers() from @iouring/register`
-          : `names no registered buffer (${index}): the table has ${size} slot${size === 1 ? '' : 's'} and this one is ${index < size ? 'empty' : 'past its end'}`,
-      )
+  get stats(): RingStats {
+    if (this.#finalStats !== undefined) return this.#finalStats
+    const stats = this.#stats
+    return {
+      submitted: stats[CONTROL.SUBMITTED],
+      enterCalls: stats[CONTROL.ENTER_CALLS],
+      completions: this.#engine.completions,
+      wakeups: stats[CONTROL.WAKEUPS],
     }
-    if (isDetached(view.buffer)) throw invalidState(`registered buffer ${index}'s ArrayBuffer is detached`)
-    return view
+  }
+
+  /** Operations started through the promise API that have not completed yet. */
+  get pending(): number {
+    return this.#engine.slots.inflight
+  }
+
+  get closed(): boolean {
+    return this.#engine.closed
+  }
+
+  /** Which opcodes this kernel supports, as probed when the ring was created. */
+  probe(): Probe {
+    return this.#engine.probe
+  }
+
+  /**
+   * IORING_REGISTER_RESIZE_RINGS (Linux 6.13): gives the rings new sizes.
+   * What was prepared is submitted first and what was posted is reaped; the
+   * kernel copies anything still pending to the new rings. Views of the old
+   * `ring.sqes` are detached. The kernel resizes only rings created with
+   * `setup: ['SINGLE_ISSUER', 'DEFER_TASKRUN']`.
+   */
+  resize(size: { sqEntries: number; cqEntries?: number; clamp?: boolean }): void {
+    const engine = this.#engine
+    if (engine.state !== State.Open) throw ringClosed()
+    if (size === null || typeof size !== 'object') throw invalidArgType('size', 'of type object', size)
+    if (engine.chain !== undefined || engine.reaping) throw invalidState('a ring cannot be resized while it builds a chain or reaps')
+    const sqEntries = validateUint32(size.sqEntries, 'size.sqEntries')
+    let flags = size.clamp === true ? IORING_SETUP_CLAMP : 0
+    let cqEntries = 0
+    if (size.cqEntries !== undefined) {
+      cqEntries = validateUint32(size.cqEntries, 'size.cqEntries')
+      flags |= IORING_SETUP_CQSIZE
+    }
+    if (engine.sq.busy()) engine.sq.drain(() => engine.reap(undefined))
+    engine.reap(undefined)
+    const ring = native.resize(engine.handle, sqEntries, cqEntries, flags)
+    if (ring === EOPNOTSUPP) throw invalidState('this ring has an SQ array (a kernel older than 6.6 made it), which cannot be located after a resize')
+    if (typeof ring === 'number') throw registerError(ring, IORING_REGISTER_RESIZE_RINGS)
+    engine.adopt(ring)
+    this.#params = paramsOf(ring)
+  }
+
+  // ------------------------------------------------------------ chains and messages
+
+  /**
+   * Runs `build(ring)`: every operation it starts is linked to the next
+   * (IOSQE_IO_LINK, or IOSQE_IO_HARDLINK with `hard`), and all of them go to
+   * the kernel together. Resolves to each step's outcome in order, as
+   * Promise.allSettled does; when a step fails, the kernel cancels the steps
+   * after it, which reject with ECANCELED.
+   */
+  chain(build: (ring: this) => readonly Promise<number>[], options?: { hard?: boolean }): Promise<PromiseSettledResult<number>[]> {
+    return runChain(this.#engine, this, build, options?.hard === true)
+  }
+
+  /** Messages other rings post here with msgRing(), as an async iterator of `{ value, data }`. */
+  messages(): CompletionStream<RingMessage> {
+    return this.#engine.messages.stream()
+  }
+
+  /** Called with each message another ring posted here with msgRing(); without it, messages() queues them. */
+  get onMessage(): ((value: number, data: number) => void) | undefined {
+    return this.#engine.messages.onMessage
+  }
+
+  set onMessage(listener: ((value: number, data: number) => void) | undefined) {
+    this.#engine.messages.onMessage = listener
+  }
+
+  // ------------------------------------------------------------ low-level API
+
+  /** Called with each low-level CQE that the event loop reaps. Without it they wait for forEachCqe(). */
+  get onCqe(): CqeHandler | undefined {
+    return this.#engine.onCqe
+  }
+
+  set onCqe(handler: CqeHandler | undefined) {
+    this.#engine.onCqe = handler
+  }
+
+  /**
+   * Reserves the next free SQE and returns its byte offset in `ring.sqes`, or -1
+   * when the SQ is full. Fill it with an ops encoder and setUserData(); it goes
+   * to the kernel with the next submit(), submitAndWait() or promise operation.
+   */
+  getSqe(): number {
+    const engine = this.#engine
+    if (engine.state !== State.Open) throw ringClosed()
+    const sq = engine.sq
+    const at = sq.at()
+    if (sq.full()) return -1
+    sq.tail = (sq.tail + 1) >>> 0
+    return at
+  }
+
+  /** Submits every prepared SQE now. Returns how many the kernel accepted. */
+  submit(): number {
+    const engine = this.#engine
+    if (engine.state === State.Closed) throw ringClosed()
+    engine.sq.publish()
+    const submitted = native.submit(engine.handle)
+    if (submitted < 0) throw native.systemError(submitted, 'io_uring_enter')
+    return submitted
+  }
+
+  /**
+   * Submits every prepared SQE and waits until at least `waitNr` CQEs are
+   * ready (or `timeoutMs` passes). Consume them with forEachCqe().
+   */
+  submitAndWait(waitNr = 1, options?: SubmitAndWaitOptions): number {
+    const engine = this.#engine
+    if (engine.state === State.Closed) throw ringClosed()
+    validateUint32(waitNr, 'waitNr')
+    engine.sq.publish()
+    let flags = IORING_ENTER_GETEVENTS
+    let arg: DataView | undefined
+    if (options?.timeoutMs !== undefined) {
+      arg = this.#timeoutArg(options.timeoutMs)
+      flags |= IORING_ENTER_EXT_ARG
+    }
+    const ret = native.enter(engine.handle, engine.sq.unsubmitted(), waitNr, flags, arg)
+    if (ret < 0 && !(ret === ETIME && arg !== undefined)) throw native.systemError(ret, 'io_uring_enter')
+    return ret < 0 ? 0 : ret
+  }
+
+  /**
+   * Consumes every ready CQE. Operations of the promise API settle as usual;
+   * every other CQE is passed to `handler`. Returns how many CQEs were consumed.
+   */
+  forEachCqe(handler: CqeHandler): number {
+    if (typeof handler !== 'function') throw invalidArgType('handler', 'of type function', handler)
+    const engine = this.#engine
+    const backlog = engine.backlog
+    let count = backlog.length / 3
+    if (count > 0) {
+      const entries = backlog.splice(0)
+      for (let i = 0; i < entries.length; i += 3) handler(entries[i], entries[i + 1], entries[i + 2])
+    }
+    if (engine.state !== State.Closed) count += engine.reap(handler)
+    return count
+  }
+
+  /** io_uring_getevents_arg with a relative timeout, in a buffer kept per ring. */
+  #timeoutArg(timeoutMs: number): DataView {
+    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0) || !Number.isFinite(timeoutMs)) {
+      throw outOfRange('options.timeoutMs', 'a finite number >= 0', timeoutMs)
+    }
+    if (this.#waitArg === undefined) this.#waitArg = new DataView(new ArrayBuffer(GETEVENTS_ARG_SIZE + TIMESPEC_SIZE))
+    const arg = this.#waitArg
+    writeTimespec(arg, GETEVENTS_ARG_SIZE, timespecFromMs(timeoutMs))
+    writeGeteventsArg(arg, 0, { sigmask: 0, sigmaskSz: 0, minWaitUsec: 0, ts: native.addressOf(arg) + GETEVENTS_ARG_SIZE })
+    return new DataView(arg.buffer, 0, GETEVENTS_ARG_SIZE)
+  }
+
+  // ------------------------------------------------------------ lifetime
+
+  /** Keeps the process alive while operations are in flight (the default). */
+  ref(): this {
+    this.#engine.setRef(true)
+    return this
+  }
+
+  /** Lets the process exit even while operations are in flight. */
+  unref(): this {
+    this.#engine.setRef(false)
+    return this
+  }
+
+  /**
+   * Refuses new work, cancels every operation in flight (their promises reject
+   * with ECANCELED unless they completed first), waits for every CQE, then
+   * unmaps the rings and closes the fd.
+   */
+  dispose(): Promise<void> {
+    return this.#engine.dispose(() => (this.#finalStats = this.stats))
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose()
   }
 }
+
+/** Copies each group's methods onto IoUring's prototype. */
+function mixIn(target: { prototype: object }, groups: readonly { prototype: object }[]): void {
+  for (const group of groups) {
+    for (const name of Object.getOwnPropertyNames(group.prototype)) {
+      if (name !== 'constructor') Object.defineProperty(target.prototype, name, Object.getOwnPropertyDescriptor(group.prototype, name)!)
+    }
+  }
+}
+
+mixIn(IoUring, [ReadWriteOperations, EventOperations, FileOperations])
 
 let threadRing: IoUring | undefined
 

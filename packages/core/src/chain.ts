@@ -1,0 +1,78 @@
+// ring.chain(): operations linked with IOSQE_IO_LINK, submitted together.
+import { IOSQE_CQE_SKIP_SUCCESS, IOSQE_IO_HARDLINK, IOSQE_IO_LINK, SQE_FLAGS } from '@iouring/ops'
+import { State, type ChainState, type Engine } from './engine.js'
+import { invalidArgType, invalidArgValue, ringClosed } from './errors.js'
+
+/**
+ * Runs `build(ring)` with `engine` in chain mode: every operation it starts
+ * is linked to the next, and all of them go to the kernel together. Resolves
+ * to each step's outcome in order, as Promise.allSettled does.
+ */
+export function runChain<R>(engine: Engine, ring: R, build: (ring: R) => readonly Promise<number>[], hard: boolean): Promise<PromiseSettledResult<number>[]> {
+  if (engine.state !== State.Open) throw ringClosed()
+  if (typeof build !== 'function') throw invalidArgType('build', 'of type function', build)
+  if (engine.chain !== undefined) throw invalidArgValue('build', 'cannot start a chain inside a chain')
+  const sq = engine.sq
+  // Start from an empty SQ, so the whole chain goes in one submission.
+  if (sq.published !== sq.tail || sq.full() || sq.tail !== sq.head) sq.drain(() => engine.reap(undefined))
+  const chain: ChainState = {
+    link: hard ? IOSQE_IO_HARDLINK : IOSQE_IO_LINK,
+    startTail: sq.tail,
+    lastAt: -1,
+    lastOpAt: -1,
+    slots: [],
+    promises: [],
+    skips: [],
+  }
+  engine.chain = chain
+  let steps: readonly Promise<number>[]
+  try {
+    steps = build(ring)
+    if (!Array.isArray(steps)) throw invalidArgType('build', "a function returning an array of this ring's operations", steps)
+    if (steps.length !== chain.slots.length) throw invalidArgValue('build', 'must return exactly the operations it started on this ring')
+  } catch (err) {
+    engine.chain = undefined
+    abandon(engine, chain, err as Error)
+    throw err
+  }
+  engine.chain = undefined
+  if (chain.lastAt < 0) return Promise.resolve([])
+  const sqes = sq.sqes
+  sqes.setUint8(chain.lastAt + SQE_FLAGS, sqes.getUint8(chain.lastAt + SQE_FLAGS) & ~(IOSQE_IO_LINK | IOSQE_IO_HARDLINK))
+  // The last step always posts its CQE: the chain's end is known by it.
+  const last = chain.slots[chain.slots.length - 1]
+  if (chain.skips[chain.skips.length - 1] === last) {
+    chain.skips.pop()
+    sqes.setUint8(chain.lastOpAt + SQE_FLAGS, sqes.getUint8(chain.lastOpAt + SQE_FLAGS) & ~IOSQE_CQE_SKIP_SUCCESS)
+  }
+  sq.publish()
+  const settled = Promise.allSettled(steps)
+  if (chain.skips.length === 0) return settled
+  // Steps that succeeded with CQE_SKIP_SUCCESS post nothing: once the last
+  // step has completed, every skipped step still pending succeeded.
+  const skips = chain.skips.map((slot) => [slot, engine.slots.gen[slot]])
+  const settleSkipped = (): void => {
+    const slots = engine.slots
+    for (const [slot, gen] of skips) if (slots.gen[slot] === gen && slots.resolve[slot] !== undefined) slots.complete(slot, gen, 0, 0, engine.state === State.Open)
+  }
+  steps[steps.length - 1].then(settleSkipped, settleSkipped)
+  return settled
+}
+
+/** A chain whose build threw: nothing of it is submitted, and its steps reject with the error. */
+function abandon(engine: Engine, chain: ChainState, err: Error): void {
+  engine.sq.tail = chain.startTail
+  const slots = engine.slots
+  for (const promise of chain.promises) promise.catch(noop)
+  for (const slot of chain.slots) {
+    const reject = slots.reject[slot]
+    const failed = slots.failed[slot]
+    const data = slots.data[slot]
+    slots.release(slot)
+    failed?.(data)
+    engine.dropInflight()
+    reject?.(err)
+  }
+}
+
+function noop(): void {}

@@ -1,0 +1,88 @@
+import { fstatSync, closeSync, readSync, writeSync, constants } from 'node:fs'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { IoUring, systemError } from '@iouring/core'
+import { IORING_CQE_F_MORE, IORING_OP_SOCKET, POLLIN } from '@iouring/ops'
+import { readText, socket, watchReadable } from './fixtures/third-party-ops.js'
+import { emptyPipe, forceGc, tempDir } from './helpers.js'
+
+const AF_UNIX = 1
+const SOCK_STREAM = 1
+const ECANCELED = -125
+
+describe('ring.operations: operations added from outside core', () => {
+  let ring: IoUring
+  let temp: ReturnType<typeof tempDir>
+  beforeEach(() => {
+    ring = new IoUring({ entries: 8 })
+    temp = tempDir()
+  })
+  afterEach(async () => {
+    await ring.dispose()
+    temp.cleanup()
+  })
+
+  const hasSocket = new IoUring({ entries: 1 })
+  const socketSupported = hasSocket.operations.supports(IORING_OP_SOCKET)
+  void hasSocket.dispose()
+  if (!socketSupported) console.log('skipping the socket extension test: IORING_OP_SOCKET needs Linux 5.19 (not in this kernel\'s probe)')
+
+  it.skipIf(!socketSupported)('a promise operation: IORING_OP_SOCKET makes a real socket fd', async () => {
+    const fd = await socket(ring, AF_UNIX, SOCK_STREAM)
+    expect(fstatSync(fd).mode & constants.S_IFMT).toBe(constants.S_IFSOCK)
+    closeSync(fd)
+    // The kernel's errors come back as system errors naming the operation.
+    await expect(socket(ring, 12345, SOCK_STREAM)).rejects.toMatchObject({ code: 'EAFNOSUPPORT', syscall: 'socket' })
+  })
+
+  it('a mapped result: the ring keeps the buffer alive until the CQE, through forced collections', async () => {
+    const fd = emptyPipe(temp.dir)
+    const text = readText(ring, fd, 64)
+    expect(ring.pending).toBe(1)
+    forceGc()
+    writeSync(fd, 'hello from outside core')
+    expect(await text).toBe('hello from outside core')
+    closeSync(fd)
+  })
+
+  it('a callback request: every CQE of a multishot poll, the slot freed at the last', async () => {
+    const fd = emptyPipe(temp.dir)
+    const events: [number, number][] = []
+    let ended: () => void
+    const done = new Promise<void>((resolve) => (ended = resolve))
+    let got: () => void
+    let gotOne = new Promise<void>((resolve) => (got = resolve))
+    const userData = watchReadable(ring, fd, (res, flags) => {
+      events.push([res, flags])
+      if (flags & IORING_CQE_F_MORE) got()
+      else ended()
+    })
+    expect(ring.pending).toBe(1)
+    for (let i = 0; i < 3; i++) {
+      writeSync(fd, 'x')
+      await gotOne
+      gotOne = new Promise<void>((resolve) => (got = resolve))
+      readSync(fd, Buffer.alloc(1))
+    }
+    ring.operations.cancel(userData)
+    await done
+    expect(events.slice(0, 3).map(([res, flags]) => [res & POLLIN, flags & IORING_CQE_F_MORE])).toEqual([
+      [POLLIN, IORING_CQE_F_MORE],
+      [POLLIN, IORING_CQE_F_MORE],
+      [POLLIN, IORING_CQE_F_MORE],
+    ])
+    const [res, flags] = events[events.length - 1]
+    expect(res).toBe(ECANCELED)
+    expect(flags & IORING_CQE_F_MORE).toBe(0)
+    expect(systemError(res, 'poll').code).toBe('ECANCELED')
+    expect(ring.pending).toBe(0)
+    closeSync(fd)
+  })
+
+  it('refuses work on a disposed ring and unknown opcodes clearly', async () => {
+    const other = new IoUring({ entries: 2 })
+    await other.dispose()
+    expect(() => other.operations.prepare()).toThrow(expect.objectContaining({ code: 'ERR_IOURING_CLOSED' }))
+    expect(() => ring.operations.require(255)).toThrow(expect.objectContaining({ code: 'ERR_IOURING_UNSUPPORTED_OP' }))
+    expect(() => ring.operations.startCallback(ring.operations.prepare(), 'nop', undefined, 42 as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
+  })
+})
