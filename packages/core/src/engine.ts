@@ -155,6 +155,12 @@ export interface Operations {
   startCallback(at: number, syscall: string, keep: unknown, callback: CqeCallback): number
   /** Asks the kernel to cancel the request with `userData` (IORING_OP_ASYNC_CANCEL, whose own CQE is ignored). */
   cancel(userData: number, flags?: number): void
+  /**
+   * Whether the request with `userData` (a startCallback() or stream request
+   * of this ring) keeps the event loop alive, as it does by default: false
+   * for a listening socket that was unref()'d. No effect once it has completed.
+   */
+  refRequest(userData: number, ref: boolean): void
   /** The user_data of the request behind a stream this ring returned, or a user_data number (the low-level API's). */
   userDataOf(target: unknown, name?: string): number
   /** user_data for an IORING_OP_MSG_RING that makes its CQE land in the target ring's message queue with `data`. */
@@ -357,6 +363,19 @@ export class Engine implements Operations {
     if (this.chain === undefined) this.sq.publish()
   }
 
+  refRequest(userData: number, ref: boolean): void {
+    const slot = userData % 2 ** 32
+    const gen = Math.floor(userData / 2 ** 32) & GEN_MASK
+    const slots = this.slots
+    if (slots.gen[slot] !== gen || !slots.busy(slot)) return
+    const extra = slots.extraOf(slot)
+    if (extra.unrefed === !ref) return
+    extra.unrefed = !ref
+    slots.unrefed += ref ? -1 : 1
+    this.#control[CONTROL.INFLIGHT] = slots.holding
+    native.updateRef(this.#handle)
+  }
+
   userDataOf(target: unknown, name = 'target'): number {
     if (target instanceof CompletionStream) return target.userData
     if (typeof target === 'number' && Number.isSafeInteger(target) && target >= 0) return target
@@ -495,13 +514,15 @@ export class Engine implements Operations {
   /** Counts one more request in flight; the loop is held open while there are any (unless unref'ed). */
   #addInflight(): void {
     const control = this.#control
-    control[CONTROL.INFLIGHT] = ++this.slots.inflight
+    this.slots.inflight++
+    control[CONTROL.INFLIGHT] = this.slots.holding
     if (control[CONTROL.REFED] === 0 && control[CONTROL.WANT_REF] === 1) native.updateRef(this.#handle)
   }
 
   /** Counts one fewer request in flight, for requests that end without a CQE. */
   dropInflight(): void {
-    this.#control[CONTROL.INFLIGHT] = --this.slots.inflight
+    this.slots.inflight--
+    this.#control[CONTROL.INFLIGHT] = this.slots.holding
     this.#checkDrained()
   }
 
@@ -606,7 +627,7 @@ export class Engine implements Operations {
       if (cq.head !== head) cq.release(head)
       this.#reaping = false
       this.completions += count
-      this.#control[CONTROL.INFLIGHT] = slots.inflight
+      this.#control[CONTROL.INFLIGHT] = slots.holding
     }
     this.#checkDrained()
     return count

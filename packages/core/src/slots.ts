@@ -32,6 +32,8 @@ export class SlotExtra {
   signal: AbortSignal | undefined = undefined
   aborted = false
   timeoutMs: number | undefined = undefined
+  /** The request does not keep the event loop alive (refRequest(userData, false)). */
+  unrefed = false
 }
 
 /**
@@ -60,6 +62,13 @@ export class SlotTable {
   readonly signalSlots = new WeakMap<AbortSignal, Set<number>>()
   /** Requests whose final CQE has not arrived (and listeners that keep the ring alive). */
   inflight = 0
+  /** Of those, requests that do not keep the event loop alive. */
+  unrefed = 0
+
+  /** What keeps the event loop alive: the requests in flight that are not unref'ed. */
+  get holding(): number {
+    return this.inflight - this.unrefed
+  }
 
   /** A free slot; its arrays' entries are empty. */
   claim(): number {
@@ -80,8 +89,11 @@ export class SlotTable {
 
   /** Returns a slot to the free list, dropping what it held. */
   release(slot: number): void {
-    const signal = this.extra[slot]?.signal
-    if (signal !== undefined) this.signalSlots.get(signal)?.delete(slot)
+    const extra = this.extra[slot]
+    if (extra !== undefined) {
+      if (extra.signal !== undefined) this.signalSlots.get(extra.signal)?.delete(slot)
+      if (extra.unrefed) this.unrefed--
+    }
     this.resolve[slot] = undefined
     this.reject[slot] = undefined
     this.keep[slot] = undefined

@@ -1,4 +1,5 @@
 import { fstatSync, closeSync, readSync, writeSync, constants } from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IoUring, systemError } from '@iouring/core'
 import { IORING_CQE_F_MORE, IORING_OP_SOCKET, POLLIN } from '@iouring/ops'
@@ -84,5 +85,32 @@ describe('ring.operations: operations added from outside core', () => {
     expect(() => other.operations.prepare()).toThrow(expect.objectContaining({ code: 'ERR_IOURING_CLOSED' }))
     expect(() => ring.operations.require(255)).toThrow(expect.objectContaining({ code: 'ERR_IOURING_UNSUPPORTED_OP' }))
     expect(() => ring.operations.startCallback(ring.operations.prepare(), 'nop', undefined, 42 as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
+  })
+})
+
+describe('ring.operations.refRequest', () => {
+  // In a child: a pending multishot poll keeps the process alive until it is unref'ed.
+  const script = (unref: boolean) => `
+    const { IoUring } = require('@iouring/core')
+    const { prepPollMultishot } = require('@iouring/ops')
+    const { pipe } = require('@iouring/native')
+    const ring = new IoUring({ entries: 4 })
+    const [r] = pipe()
+    const ops = ring.operations
+    const at = ops.prepare()
+    prepPollMultishot(ops.sqes, at, r, 1)
+    const userData = ops.startCallback(at, 'poll', undefined, () => {})
+    ${unref ? 'ops.refRequest(userData, false)' : ''}
+    process.stdout.write('armed ' + ring.pending)
+  `
+
+  it('an unref\'ed request lets the process exit; a ref\'ed one keeps it alive', () => {
+    const run = (unref: boolean) => spawnSync(process.execPath, ['-e', script(unref)], { cwd: import.meta.dirname, encoding: 'utf8', timeout: 1500 })
+    const unrefed = run(true)
+    expect(unrefed.stdout).toBe('armed 1')
+    expect(unrefed.status).toBe(0)
+    const refed = run(false)
+    expect(refed.stdout).toBe('armed 1')
+    expect(refed.signal).toBe('SIGTERM') // killed by spawnSync's timeout: the poll held the loop open
   })
 })
