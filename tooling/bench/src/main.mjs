@@ -7,9 +7,10 @@ import path from 'node:path'
 import { IORING_SETUP_COOP_TASKRUN, IORING_SETUP_SINGLE_ISSUER } from '@iouring/ops'
 import { liburingReader } from './cases.mjs'
 import { SECONDS, median, printTable, run } from './harness.mjs'
+import { netSuites } from './net/suites.mjs'
 
 const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../..')
-const only = process.argv[2] // optional suite filter: nop, read
+const only = process.argv[2] // optional suite filter: nop, events, setup, read, fs, net
 const report = { date: new Date().toISOString(), kernel: os.release(), node: process.version, cpus: os.cpus()[0]?.model, seconds: SECONDS, suites: [] }
 
 // BENCH_REPEAT=n runs every row of a suite n times, interleaved (all rows,
@@ -185,6 +186,8 @@ if (!only || only === 'fs') {
     fs.rmSync(dir, { recursive: true, force: true })
   }
 }
+
+if (!only || only === 'net') await netSuites(report)
 
 const outDir = path.join(root, 'bench-results')
 fs.mkdirSync(outDir, { recursive: true })
