@@ -1,5 +1,5 @@
 // Builds the bench's C programs (c/<name>.c) with the system C compiler on first use, into one
-// temporary directory that is removed when this process exits.
+// temporary directory that is removed when this process exits (or by removeBuilds()).
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -22,7 +22,7 @@ function build(name, libs) {
   const source = fileURLToPath(new URL(`../c/${name}.c`, import.meta.url))
   if (dir === undefined) {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iouring-bench-c-'))
-    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }))
+    process.once('exit', removeBuilds)
   }
   const binary = path.join(dir, name)
   try {
@@ -34,4 +34,11 @@ function build(name, libs) {
     if (stderr.includes('liburing.h')) return { reason: 'no <liburing.h>; on Debian/Ubuntu: apt-get install liburing-dev' }
     return { reason: `cc ${source} ${libs.join(' ')} failed: ${stderr}` }
   }
+}
+
+/** Removes every program built so far; the next compileC builds again. */
+export function removeBuilds() {
+  if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true })
+  dir = undefined
+  built.clear()
 }
