@@ -44,7 +44,7 @@ export async function netSuites(report) {
   )
   report.net = { runs: RUNS, warmup: WARMUP, pinned: unpinned === undefined, loadAverage: os.loadavg(), iouringNet: IOURING_NET }
 
-  const httpRows = () => [
+  const httpRows = [
     ['C liburing responder (the floor)', inC('http')],
     ['@iouring/net responder', onIouringNet('createServer', 'responder')],
     ['node:net responder', node('responder', { net: 'node:net' })],
@@ -56,7 +56,7 @@ export async function netSuites(report) {
       title: `HTTP/1.1 keep-alive, ${connections} connections, one request in flight each (requests/s; c/netload.c)`,
       per: 'req',
       baseline: 'node:net responder',
-      rows: httpRows(),
+      rows: httpRows,
       load: { mode: 'http', connections },
       measure: byNetload,
     })
@@ -67,7 +67,7 @@ export async function netSuites(report) {
         title: `HTTP/1.1 keep-alive, ${connections} connections, wrk -t1 ${Math.max(1, Math.round(SECONDS))} s after 1 s (cross-check of c/netload.c; requests/s)`,
         per: 'req',
         baseline: 'node:net responder',
-        rows: httpRows(),
+        rows: httpRows,
         load: { connections },
         measure: wrk,
       })
@@ -76,27 +76,17 @@ export async function netSuites(report) {
     console.log('\n(wrk cross-check skipped: no wrk; on Debian/Ubuntu: apt-get install wrk)')
   }
 
-  const echoRows = () => [
+  const echoRows = [
     ['C liburing echo (the floor)', inC('echo')],
     ['@iouring/net', onIouringNet('createServer', 'echo')],
     ['node:net', node('echo', { net: 'node:net' })],
   ]
-  await suite(report, {
-    title: '128-byte echo ping-pong, 64 connections (round trips/s)',
-    per: 'msg',
-    baseline: 'node:net',
-    rows: echoRows(),
-    load: { mode: 'echo', connections: 64, size: 128, window: 128 },
-    measure: byNetload,
-  })
-  await suite(report, {
-    title: '16 KiB streaming echo, 16 connections, at most 64 KiB unanswered each (16 KiB messages/s)',
-    per: 'msg',
-    baseline: 'node:net',
-    rows: echoRows(),
-    load: { mode: 'echo', connections: 16, size: 16384, window: 65536 },
-    measure: byNetload,
-  })
+  for (const [title, load] of [
+    ['128-byte echo ping-pong, 64 connections (round trips/s)', { mode: 'echo', connections: 64, size: 128, window: 128 }],
+    ['16 KiB streaming echo, 16 connections, at most 64 KiB unanswered each (16 KiB messages/s)', { mode: 'echo', connections: 16, size: 16384, window: 65536 }],
+  ]) {
+    await suite(report, { title, per: 'msg', baseline: 'node:net', rows: echoRows, load, measure: byNetload })
+  }
 
   // Issue 16.
   const threaded = (threads, balance) => onIouringNet('threadedServer', 'threads', { threads, balance })
