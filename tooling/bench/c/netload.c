@@ -482,8 +482,11 @@ int main(int argc, char **argv) {
   double elapsed = (double)(now - window_start) / 1e9;
   if (mode == SINK) ops = bytes / size;
   if (ops == 0) die("no %s completed in the measured window", mode == SINK ? "--size bytes were received" : "request");
-  printf("{\"mode\":\"%s\",\"connections\":%u,\"size\":%zu,\"window\":%zu,\"seconds\":%.6f,\"ops\":%llu,\"bytes\":%llu,\"rate\":%.1f",
-         mode_name, connections, size, window, elapsed, (unsigned long long)ops, (unsigned long long)bytes, (double)ops / elapsed);
+  printf("{\"mode\":\"%s\",\"connections\":%u", mode_name, connections);
+  if (mode != HTTP) printf(",\"size\":%zu", size);
+  if (mode == ECHO) printf(",\"window\":%zu", window);
+  printf(",\"seconds\":%.6f,\"ops\":%llu,\"bytes\":%llu,\"rate\":%.1f", elapsed, (unsigned long long)ops, (unsigned long long)bytes,
+         (double)ops / elapsed);
   if (mode == SINK) printf(",\"latency_us\":null");
   else
     printf(",\"latency_us\":{\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"p999\":%.1f,\"max\":%.1f}", percentile_us(0.5),
