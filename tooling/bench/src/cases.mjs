@@ -2,13 +2,11 @@
 // process or in a child with a different environment (UV_USE_IO_URING=1).
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { IoUring } from '@iouring/core'
 import { addressOf } from '@iouring/native'
 import { IOSQE_FIXED_FILE, addFlags, prepNop, prepRead, prepReadFixed, setUserData } from '@iouring/ops'
 import { registerBuffers, registerFiles } from '@iouring/register'
+import { compileC } from './cc.mjs'
 import { measure, measureDepth, measureSync } from './harness.mjs'
 import { fsCases } from './fs-cases.mjs'
 
@@ -224,29 +222,15 @@ function pageAligned(bytes) {
 let reader
 
 /**
- * Compiles c/read.c with `cc -O2 ... -luring` once per process; undefined, with the reason printed,
- * when that cannot work. The bench compiles it once and hands the result to the case processes in
+ * Compiles c/read.c (compileC) once per process; undefined, with the reason printed, when that
+ * cannot work. The bench compiles it once and hands the result to the case processes in
  * IOURING_BENCH_READER ('' for none).
  */
 export function liburingReader() {
   if (reader === undefined && process.env.IOURING_BENCH_READER !== undefined) reader = process.env.IOURING_BENCH_READER
   if (reader !== undefined) return reader || undefined
-  const source = fileURLToPath(new URL('../c/read.c', import.meta.url))
-  try {
-    execFileSync('cc', ['-E', '-x', 'c', '-', '-o', '/dev/null'], { input: '#include <liburing.h>\n', stdio: ['pipe', 'ignore', 'ignore'] })
-  } catch {
-    console.log('  (C liburing rows skipped: no C compiler or no <liburing.h>; on Debian/Ubuntu: apt-get install liburing-dev)')
-    reader = ''
-    return undefined
-  }
-  const binary = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'iouring-bench-c-')), 'read')
-  try {
-    execFileSync('cc', ['-O2', '-o', binary, source, '-luring'], { stdio: ['ignore', 'ignore', 'pipe'] })
-  } catch (err) {
-    console.log(`  (C liburing rows skipped: cc -O2 ${source} -luring failed: ${String(err.stderr ?? err.message).trim()})`)
-    reader = ''
-    return undefined
-  }
-  reader = binary
+  const { binary, reason } = compileC('read', ['-luring'])
+  if (reason) console.log(`  (C liburing rows skipped: ${reason})`)
+  reader = binary ?? ''
   return binary
 }

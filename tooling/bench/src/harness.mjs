@@ -89,6 +89,12 @@ export function run(name, args = {}, env = {}) {
   })
 }
 
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
 export function formatRate(rate) {
   if (rate >= 1e6) return `${(rate / 1e6).toFixed(2)} M/s`
   if (rate >= 1e3) return `${(rate / 1e3).toFixed(1)} k/s`

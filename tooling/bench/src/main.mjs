@@ -6,10 +6,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { IORING_SETUP_COOP_TASKRUN, IORING_SETUP_SINGLE_ISSUER } from '@iouring/ops'
 import { liburingReader } from './cases.mjs'
-import { SECONDS, printTable, run } from './harness.mjs'
+import { SECONDS, median, printTable, run } from './harness.mjs'
+import { netSuites } from './net/suites.mjs'
 
 const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../..')
-const only = process.argv[2] // optional suite filter: nop, read
+const only = process.argv[2] // optional suite filter: nop, events, setup, read, fs, net
 const report = { date: new Date().toISOString(), kernel: os.release(), node: process.version, cpus: os.cpus()[0]?.model, seconds: SECONDS, suites: [] }
 
 // BENCH_REPEAT=n runs every row of a suite n times, interleaved (all rows,
@@ -29,12 +30,6 @@ async function suite(title, baseline, rows) {
   const results = rows.flatMap(([name], i) => (runs[i].length === 0 ? [] : [{ name, rate: median(runs[i]), runs: runs[i] }]))
   printTable(title, results, baseline)
   report.suites.push({ title, baseline, rows: results })
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 const URING = { UV_USE_IO_URING: '1' }
@@ -191,6 +186,8 @@ if (!only || only === 'fs') {
     fs.rmSync(dir, { recursive: true, force: true })
   }
 }
+
+if (!only || only === 'net') await netSuites(report)
 
 const outDir = path.join(root, 'bench-results')
 fs.mkdirSync(outDir, { recursive: true })
