@@ -2,6 +2,7 @@ import * as native from '@iouring/native'
 import {
   GETEVENTS_ARG_SIZE,
   IORING_ENTER_EXT_ARG,
+  IORING_CQE_F_MORE,
   IORING_ENTER_GETEVENTS,
   TIMESPEC_SIZE,
   timespecFromMs,
@@ -9,6 +10,7 @@ import {
   writeTimespec,
 } from '@iouring/ops'
 import { kernelAtLeast, probe } from '@iouring/register'
+import type { RingOperations } from '@iouring/buffers'
 import { closeSync, writeSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 // @iouring/buffers sits below @iouring/core (core depends on it), so its
@@ -19,9 +21,75 @@ export type { Cqe }
 
 const ETIME = -62
 
-/** A bare ring whose waits give up after a timeout, so that a test that goes wrong fails instead of hanging. */
+/** User data of operations started through TestRing.operations: above what tests use themselves. */
+const OPERATION_BASE = 1_000_000
+
+/**
+ * A bare ring whose waits give up after a timeout, so that a test that goes
+ * wrong fails instead of hanging. Its `operations` is the part of
+ * @iouring/core's extension interface the legacy group uses, driven by wait().
+ */
 export class TestRing extends MiniRing {
   readonly #arg = new DataView(new ArrayBuffer(GETEVENTS_ARG_SIZE + TIMESPEC_SIZE))
+  readonly #callbacks = new Map<number, { keep: unknown; callback: (res: number, flags: number) => void }>()
+  #nextOperation = OPERATION_BASE
+  #closed = false
+
+  readonly operations: RingOperations
+
+  constructor(entries?: number) {
+    super(entries)
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the operations object calls back into this ring
+    const ring = this
+    this.operations = {
+      get sqes() {
+        return ring.sqes
+      },
+      get closed() {
+        return ring.#closed
+      },
+      get handle() {
+        return ring.handle
+      },
+      require(opcode: number) {
+        if (!probe(ring).supports(opcode)) throw Object.assign(new Error(`opcode ${opcode} is not supported`), { code: 'ERR_IOURING_UNSUPPORTED_OP' })
+      },
+      prepare() {
+        if (ring.#closed) throw Object.assign(new Error('the ring is closed'), { code: 'ERR_IOURING_CLOSED' })
+        return ring.sqe(ring.#nextOperation)
+      },
+      start(at: number, syscall: string, keep?: unknown) {
+        return new Promise<number>((resolve, reject) => {
+          this.startCallback(at, syscall, keep, (res) => (res < 0 ? reject(native.systemError(res, syscall)) : resolve(res)))
+        })
+      },
+      startCallback(_at: number, _syscall: string, keep: unknown, callback: (res: number, flags: number) => void) {
+        const userData = ring.#nextOperation++
+        ring.#callbacks.set(userData, { keep, callback })
+        return userData
+      },
+    }
+  }
+
+  /** Operations started and not completed. */
+  get pendingOperations(): number {
+    return this.#callbacks.size
+  }
+
+  override reap(): Cqe[] {
+    return super.reap().filter((cqe) => {
+      const entry = this.#callbacks.get(cqe.userData)
+      if (entry === undefined) return true
+      if (!(cqe.flags & IORING_CQE_F_MORE)) this.#callbacks.delete(cqe.userData)
+      entry.callback(cqe.res, cqe.flags)
+      return false
+    })
+  }
+
+  override close(): void {
+    this.#closed = true
+    super.close()
+  }
 
   /** Submits what is prepared, waits until `count` CQEs are posted or `timeoutMs` passes, and returns every posted CQE. */
   wait(count = 1, timeoutMs = 5000): Cqe[] {
