@@ -1,39 +1,23 @@
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { readFileSync, writeSync } from 'node:fs'
+import { afterEach, describe, expect, it } from 'vitest'
 import { addressOf } from '@iouring/native'
 import { IORING_CQE_BUFFER_SHIFT, IORING_CQE_F_BUFFER, IORING_CQE_F_BUF_MORE } from '@iouring/ops'
 import { BufferRing, type BufferGroup } from '@iouring/buffers'
-import { closeAll, closeRings, has, kernelHas, pipe, randomData, testRing, type Cqe, type TestRing } from './helpers.js'
-import { ENOBUFS, armMultishot, prepSelectRead, pump } from './pump.js'
+import { closeAll, closeRings, has, kernelHas, pipe, randomData, testFile, testRing, type Cqe, type TestRing } from './helpers.js'
+import { ENOBUFS, armMultishot, prepSelectRead, pump, pumpCopies, readSelected } from './pump.js'
 
 const hasReadMultishot = has('READ_MULTISHOT', '6.7')
 const hasMmapRing = kernelHas('IOU_PBUF_RING_MMAP (buffer rings in kernel memory)', '6.4')
 const hasStatus = kernelHas('IORING_REGISTER_PBUF_STATUS', '6.8')
 const hasIncremental = kernelHas('IOU_PBUF_RING_INC (incremental buffer consumption)', '6.12')
 
-let dir: string
-let file: string
-let fileFd: number
-const fileData = randomData(1 << 16)
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'iouring-buffers-'))
-  file = join(dir, 'data.bin')
-  writeFileSync(file, fileData)
-  fileFd = openSync(file, 'r')
-})
-afterAll(() => {
-  closeAll(fileFd)
-  rmSync(dir, { recursive: true, force: true })
-})
+const file = testFile()
+const fileData = file.data
 afterEach(closeRings)
 
-/** One-shot reads of `length` bytes at each of `positions` in the test file, buffers picked from `group`; their CQEs in that order. */
+/** One-shot reads of `length` bytes at each of `positions` in the test file, buffers picked from `group`. */
 function readFile(ring: TestRing, group: BufferGroup, length: number, positions: number[]): Cqe[] {
-  for (const [i, position] of positions.entries()) prepSelectRead(ring, fileFd, group, length, position, 100 + i)
-  return ring.wait(positions.length).sort((a, b) => a.userData - b.userData)
+  return readSelected(ring, file.fd, group, length, positions)
 }
 
 /** The file's bytes at `position`, `length` of them. */
@@ -57,11 +41,8 @@ describe('BufferRing', () => {
   it.skipIf(!hasReadMultishot)('reads 1 MiB written into a pipe in random-sized writes back byte for byte (copy), recycling a 64 KiB ring under load', () => {
     const ring = testRing()
     const group = new BufferRing(ring, { entries: 16, size: 4096 })
-    const [readFd, writeFd] = pipe()
-    const data = randomData(1 << 20)
-    const result = pump(ring, group, readFd, writeFd, data, (res, flags) => group.copy(res, flags))
-    closeAll(readFd, writeFd)
-    expect(result.out.equals(data)).toBe(true)
+    const result = pumpCopies(ring, group, 1 << 20)
+    expect(result.out.equals(result.data)).toBe(true)
     // 1 MiB went through 16 buffers of 4 KiB: each was used and given back many times.
     expect(group.stats.recycled).toBe(result.chunks)
     expect(result.chunks).toBeGreaterThan(256)
@@ -74,11 +55,8 @@ describe('BufferRing', () => {
     const events: string[] = []
     group.on('exhausted', () => events.push('exhausted'))
     group.on('available', () => events.push('available'))
-    const [readFd, writeFd] = pipe()
-    const data = randomData(256 << 10)
-    const result = pump(ring, group, readFd, writeFd, data, (res, flags) => group.copy(res, flags))
-    closeAll(readFd, writeFd)
-    expect(result.out.equals(data)).toBe(true)
+    const result = pumpCopies(ring, group, 256 << 10)
+    expect(result.out.equals(result.data)).toBe(true)
     expect(result.rearmed).toBeGreaterThan(0)
     expect(group.stats.exhausted).toBe(result.rearmed)
     // Every 'exhausted' is followed by one 'available' once the buffers were published.
@@ -219,8 +197,8 @@ describe('BufferRing', () => {
     const large = new BufferRing(ring, { entries: 4, size: 300, groupId: 9 })
     expect([small.groupId, large.groupId]).toEqual([0, 9])
     expect(() => new BufferRing(ring, { entries: 4, size: 8, groupId: 9 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_STATE' }))
-    prepSelectRead(ring, fileFd, small, 1000, 0, 1)
-    prepSelectRead(ring, fileFd, large, 1000, 5000, 2)
+    prepSelectRead(ring, file.fd, small, 1000, 0, 1)
+    prepSelectRead(ring, file.fd, large, 1000, 5000, 2)
     const [s, l] = ring.wait(2).sort((a, b) => a.userData - b.userData)
     expect([s.res, l.res]).toEqual([100, 300])
     expect(small.copy(s.res, s.flags).equals(expected(0, 100))).toBe(true)
@@ -266,10 +244,8 @@ describe('BufferRing', () => {
     expect(group.kernelMemory).toBe(true)
     const mappings = () => readFileSync('/proc/self/maps', 'latin1').split('\n').filter((line) => line.includes('io_uring')).length
     const before = mappings()
-    const [readFd, writeFd] = pipe()
-    const data = randomData(256 << 10)
-    expect(pump(ring, group, readFd, writeFd, data, (res, flags) => group.copy(res, flags)).out.equals(data)).toBe(true)
-    closeAll(readFd, writeFd)
+    const result = pumpCopies(ring, group, 256 << 10)
+    expect(result.out.equals(result.data)).toBe(true)
     group.unregister()
     await tick()
     expect(mappings()).toBe(before - 1)
@@ -311,11 +287,8 @@ describe('BufferRing', () => {
   it.skipIf(!hasIncremental || !hasReadMultishot)('incremental with copies: 1 MiB through the pipe byte for byte', () => {
     const ring = testRing()
     const group = new BufferRing(ring, { entries: 2, size: 8192, incremental: true, kernelMemory: hasMmapRing })
-    const [readFd, writeFd] = pipe()
-    const data = randomData(1 << 20)
-    const result = pump(ring, group, readFd, writeFd, data, (res, flags) => group.copy(res, flags), 3000)
-    closeAll(readFd, writeFd)
-    expect(result.out.equals(data)).toBe(true)
+    const result = pumpCopies(ring, group, 1 << 20, 3000)
+    expect(result.out.equals(result.data)).toBe(true)
     expect(result.flags.filter((f) => f & IORING_CQE_F_BUF_MORE).length).toBeGreaterThan(0)
   })
 

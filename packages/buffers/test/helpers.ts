@@ -11,8 +11,11 @@ import {
 } from '@iouring/ops'
 import { kernelAtLeast, probe } from '@iouring/register'
 import type { RingOperations } from '@iouring/buffers'
-import { closeSync, writeSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll } from 'vitest'
 // @iouring/buffers sits below @iouring/core (core depends on it), so its
 // tests drive a bare ring by hand, with the helper @iouring/register's tests use.
 import { MiniRing, type Cqe } from '../../register/test/helpers.js'
@@ -162,4 +165,33 @@ export function writeSome(fd: number, data: Buffer, offset: number, maxPiece = 5
 
 export function randomData(size: number): Buffer {
   return randomBytes(size)
+}
+
+/**
+ * A temporary file of `size` random bytes that lives as long as the test file
+ * (the hooks are registered here): `data`, and once the tests run, its
+ * directory and an fd open for reading.
+ */
+export function testFile(size = 1 << 16): { readonly data: Buffer; readonly dir: string; readonly fd: number } {
+  const data = randomData(size)
+  let dir = ''
+  let fd = -1
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'iouring-buffers-'))
+    writeFileSync(join(dir, 'data.bin'), data)
+    fd = openSync(join(dir, 'data.bin'), 'r')
+  })
+  afterAll(() => {
+    closeSync(fd)
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return {
+    data,
+    get dir() {
+      return dir
+    },
+    get fd() {
+      return fd
+    },
+  }
 }

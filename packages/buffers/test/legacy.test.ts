@@ -1,29 +1,15 @@
-import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import * as native from '@iouring/native'
 import { IORING_CQE_BUFFER_SHIFT, IORING_REGISTER_PBUF_RING, encodeBufReg } from '@iouring/ops'
 import { BufferRing, LegacyBufferGroup, bufferGroup, provideBuffers, type BufferGroup } from '@iouring/buffers'
-import { closeAll, closeRings, has, pipe, randomData, testRing, type Cqe, type TestRing } from './helpers.js'
-import { ENOBUFS, prepSelectRead, pump } from './pump.js'
+import { closeRings, has, testFile, testRing, type Cqe, type TestRing } from './helpers.js'
+import { ENOBUFS, pumpCopies, readSelected } from './pump.js'
 
 const hasProvide = has('PROVIDE_BUFFERS', '5.7')
 const hasReadMultishot = has('READ_MULTISHOT', '6.7')
 
-let dir: string
-let fileFd: number
-const fileData = randomData(1 << 16)
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'iouring-buffers-legacy-'))
-  writeFileSync(join(dir, 'data.bin'), fileData)
-  fileFd = openSync(join(dir, 'data.bin'), 'r')
-})
-afterAll(() => {
-  closeAll(fileFd)
-  rmSync(dir, { recursive: true, force: true })
-})
+const file = testFile()
+const fileData = file.data
 afterEach(closeRings)
 
 /** Runs `start` and reaps the ring until the promise it returns settles. */
@@ -42,8 +28,7 @@ async function settle<T>(ring: TestRing, start: () => Promise<T>): Promise<T> {
 }
 
 function readFile(ring: TestRing, group: BufferGroup, length: number, positions: number[]): Cqe[] {
-  for (const [i, position] of positions.entries()) prepSelectRead(ring, fileFd, group, length, position, 100 + i)
-  return ring.wait(positions.length).sort((a, b) => a.userData - b.userData)
+  return readSelected(ring, file.fd, group, length, positions)
 }
 
 describe.skipIf(!hasProvide)('legacy provided buffers', () => {
@@ -94,11 +79,8 @@ describe.skipIf(!hasProvide)('legacy provided buffers', () => {
   it.skipIf(!hasReadMultishot)('reads 1 MiB through a pipe with READ_MULTISHOT into legacy buffers, byte for byte, re-armed after ENOBUFS', async () => {
     const ring = testRing()
     const group = await settle(ring, () => provideBuffers(ring, { count: 8, size: 4096 }))
-    const [readFd, writeFd] = pipe()
-    const data = randomData(1 << 20)
-    const result = pump(ring, group, readFd, writeFd, data, (res, flags) => group.copy(res, flags))
-    closeAll(readFd, writeFd)
-    expect(result.out.equals(data)).toBe(true)
+    const result = pumpCopies(ring, group, 1 << 20)
+    expect(result.out.equals(result.data)).toBe(true)
     expect(group.stats.recycled).toBe(result.chunks)
   })
 

@@ -1,32 +1,24 @@
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { prepReadFixed, prepWriteFixed } from '@iouring/ops'
 import { registerBuffersSparse, registrations } from '@iouring/register'
 import { FixedBufferPool, type FixedBuffer } from '@iouring/buffers'
-import { closeAll, closeRings, randomData, testRing, type TestRing } from './helpers.js'
+import { closeAll, closeRings, testFile, testRing, type TestRing } from './helpers.js'
 
-let dir: string
-let source: number
+const file = testFile()
+const data = file.data
 let target: number
-const data = randomData(1 << 16)
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'iouring-buffers-pool-'))
-  writeFileSync(join(dir, 'source'), data)
-  source = openSync(join(dir, 'source'), 'r')
-  target = openSync(join(dir, 'target'), 'w+')
+  target = openSync(join(file.dir, 'target'), 'w+')
 })
-afterAll(() => {
-  closeAll(source, target)
-  rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => closeAll(target))
 afterEach(closeRings)
 
 /** READ_FIXED of the whole piece at `position` of the source file; the result. */
 function readFixed(ring: TestRing, piece: FixedBuffer, position: number): number {
-  prepReadFixed(ring.sqes, ring.sqe(1), source, piece.address, piece.length, position, piece.index)
+  prepReadFixed(ring.sqes, ring.sqe(1), file.fd, piece.address, piece.length, position, piece.index)
   return ring.wait(1)[0].res
 }
 
@@ -59,7 +51,7 @@ describe('FixedBufferPool', () => {
     expect(c.buffer.every((byte) => byte === 0xee)).toBe(true)
     prepWriteFixed(ring.sqes, ring.sqe(2), target, b.address, b.length, 0, b.index)
     expect(ring.wait(1)[0].res).toBe(1000)
-    expect(readFileSync(join(dir, 'target')).equals(data.subarray(5000, 6000))).toBe(true)
+    expect(readFileSync(join(file.dir, 'target')).equals(data.subarray(5000, 6000))).toBe(true)
   })
 
   it('release() returns a piece (the last released is reused first); releasing twice is harmless', () => {

@@ -1,6 +1,6 @@
 import { IORING_CQE_F_BUFFER, IORING_CQE_F_MORE, prepRead, prepReadMultishot, setBufferSelect } from '@iouring/ops'
 import type { BufferGroup } from '@iouring/buffers'
-import { writeSome, type Cqe, type TestRing } from './helpers.js'
+import { closeAll, pipe, randomData, writeSome, type Cqe, type TestRing } from './helpers.js'
 
 export const ENOBUFS = -105
 const ARMED = 7
@@ -15,6 +15,12 @@ export function prepSelectRead(ring: TestRing, fd: number, group: BufferGroup, l
   const at = ring.sqe(userData)
   prepRead(ring.sqes, at, fd, 0, length, position)
   setBufferSelect(ring.sqes, at, group.groupId)
+}
+
+/** One-shot reads of `length` bytes at each of `positions` of `fd`, buffers picked from `group`; their CQEs in that order. */
+export function readSelected(ring: TestRing, fd: number, group: BufferGroup, length: number, positions: number[]): Cqe[] {
+  for (const [i, position] of positions.entries()) prepSelectRead(ring, fd, group, length, position, 100 + i)
+  return ring.wait(positions.length).sort((a, b) => a.userData - b.userData)
 }
 
 export interface PumpResult {
@@ -76,4 +82,15 @@ export function pump(
     }
   }
   return { out: Buffer.concat(parts), rearmed: rearmed, chunks: parts.length, flags }
+}
+
+/** pump() of `size` random bytes through a new pipe, each chunk copied out; the bytes sent and what came out. */
+export function pumpCopies(ring: TestRing, group: BufferGroup, size: number, perRound?: number): PumpResult & { data: Buffer } {
+  const [readFd, writeFd] = pipe()
+  const data = randomData(size)
+  try {
+    return { ...pump(ring, group, readFd, writeFd, data, (res, flags) => group.copy(res, flags), perRound), data }
+  } finally {
+    closeAll(readFd, writeFd)
+  }
 }
