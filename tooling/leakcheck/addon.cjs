@@ -25,6 +25,18 @@ const { IoUring } = require('@iouring/core')
     native.close(r.handle)
     if (i % 2) native.detach(region)
   }
+  // @iouring/buffers: buffer rings in both kinds of memory, leases released and collected
+  {
+    const { BufferRing } = require('@iouring/buffers')
+    const r = native.setup({ entries: 8 }, () => {})
+    const own = new BufferRing({ handle: r.handle }, { entries: 8, size: 4096 })
+    const mapped = new BufferRing({ handle: r.handle }, { entries: 8, size: 4096, kernelMemory: true })
+    own.lend(100, 1).release()
+    mapped.lend(100, 1 | (1 << 16))
+    own.unregister()
+    native.close(r.handle)
+    mapped.unregister()
+  }
   const ring = new IoUring({ entries: 8 })
   await Promise.all(Array.from({ length: 100 }, () => ring.nop()))
   await ring.dispose()
