@@ -137,7 +137,12 @@ export class LegacyBufferGroup extends BufferGroup {
       if (res >= 0) {
         this.reachedKernel(count)
       } else {
-        process.emitWarning(native.systemError(res, 'provide_buffers'), { code: 'IOURING_BUFFERS_PROVIDE_FAILED', detail: `buffers ${first}-${first + count - 1} of group ${this.groupId} did not go back to the kernel` })
+        // Nobody awaits a buffer going back: a failure is reported, never thrown from the event loop.
+        const err = native.systemError(res, 'provide_buffers')
+        process.emitWarning(`buffers ${first} to ${first + count - 1} of group ${this.groupId} did not go back to the kernel: ${err.message}`, {
+          type: 'IoUringBuffersWarning',
+          code: 'IOURING_BUFFERS_PROVIDE_FAILED',
+        })
       }
     })
   }

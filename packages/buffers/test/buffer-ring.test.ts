@@ -1,15 +1,15 @@
 import { readFileSync, writeSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { addressOf } from '@iouring/native'
-import { IORING_CQE_BUFFER_SHIFT, IORING_CQE_F_BUFFER, IORING_CQE_F_BUF_MORE } from '@iouring/ops'
+import { IORING_CQE_BUFFER_SHIFT, IORING_CQE_F_BUFFER, IORING_CQE_F_BUF_MORE, IOU_PBUF_RING_INC, IOU_PBUF_RING_MMAP } from '@iouring/ops'
 import { BufferRing, type BufferGroup } from '@iouring/buffers'
-import { closeAll, closeRings, has, kernelHas, pipe, randomData, testFile, testRing, type Cqe, type TestRing } from './helpers.js'
+import { closeAll, closeRings, has, pbufRingProbe, pipe, randomData, testFile, testRing, type Cqe, type TestRing } from './helpers.js'
 import { ENOBUFS, armMultishot, prepSelectRead, pump, pumpCopies, readSelected } from './pump.js'
 
 const hasReadMultishot = has('READ_MULTISHOT', '6.7')
-const hasMmapRing = kernelHas('IOU_PBUF_RING_MMAP (buffer rings in kernel memory)', '6.4')
-const hasStatus = kernelHas('IORING_REGISTER_PBUF_STATUS', '6.8')
-const hasIncremental = kernelHas('IOU_PBUF_RING_INC (incremental buffer consumption)', '6.12')
+const hasMmapRing = pbufRingProbe('IOU_PBUF_RING_MMAP (buffer rings in kernel memory)', '6.4', IOU_PBUF_RING_MMAP)
+const hasStatus = pbufRingProbe('IORING_REGISTER_PBUF_STATUS', '6.8', 0, true)
+const hasIncremental = pbufRingProbe('IOU_PBUF_RING_INC (incremental buffer consumption)', '6.12', IOU_PBUF_RING_INC)
 
 const file = testFile()
 const fileData = file.data

@@ -4,12 +4,17 @@ import {
   IORING_ENTER_EXT_ARG,
   IORING_CQE_F_MORE,
   IORING_ENTER_GETEVENTS,
+  IORING_REGISTER_PBUF_RING,
+  IORING_REGISTER_PBUF_STATUS,
+  IOU_PBUF_RING_MMAP,
   TIMESPEC_SIZE,
+  encodeBufReg,
+  encodeBufStatus,
   timespecFromMs,
   writeGeteventsArg,
   writeTimespec,
 } from '@iouring/ops'
-import { kernelAtLeast, probe } from '@iouring/register'
+import { probe } from '@iouring/register'
 import type { RingOperations } from '@iouring/buffers'
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -131,11 +136,25 @@ export function has(op: string, since: string): boolean {
   return false
 }
 
-/** Whether the running kernel is at least `version`, with the reason printed when it is not. */
-export function kernelHas(what: string, version: string): boolean {
-  if (kernelAtLeast(version)) return true
-  console.log(`skipped: ${what} needs Linux ${version}`)
-  return false
+/**
+ * Whether the kernel registers a one-entry buffer ring with IOU_PBUF_RING_*
+ * `flags`, and, with `status`, reports its head (IORING_REGISTER_PBUF_STATUS):
+ * probed on a scratch ring, the reason printed when not.
+ */
+export function pbufRingProbe(what: string, since: string, flags: number, status = false): boolean {
+  const ring = new MiniRing(2)
+  const memory = native.mapMemory(4096) as ArrayBuffer
+  try {
+    const ringAddr = flags & IOU_PBUF_RING_MMAP ? 0 : native.addressOf(memory)
+    let ret = native.register(ring.handle, IORING_REGISTER_PBUF_RING, encodeBufReg({ ringAddr, ringEntries: 1, bgid: 0, flags }), 1)
+    if (ret === 0 && status) ret = native.register(ring.handle, IORING_REGISTER_PBUF_STATUS, encodeBufStatus({ bufGroup: 0, head: 0 }), 1)
+    if (ret === 0) return true
+    console.log(`skipped: ${what} needs Linux ${since}; this kernel answers ${native.systemError(ret, 'io_uring_register').code}`)
+    return false
+  } finally {
+    ring.close()
+    native.detach(memory)
+  }
 }
 
 /** A non-blocking pipe: [readFd, writeFd]. */

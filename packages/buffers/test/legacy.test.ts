@@ -106,6 +106,30 @@ describe.skipIf(!hasProvide)('legacy provided buffers', () => {
     await expect(settle(ring, () => provideBuffers(ring, { count: 1, size: 64, groupId: 7 }))).rejects.toMatchObject({ code: 'EINVAL' })
   })
 
+  it('a buffer the kernel will not take back becomes a warning, not an exception', async () => {
+    const ring = testRing()
+    const group = await settle(ring, () => provideBuffers(ring, { count: 1, size: 64, groupId: 2 }))
+    const [cqe] = readFile(ring, group, 64, [0])
+    // The kernel's list for group 2 is empty now; a buffer ring takes the id over, so PROVIDE_BUFFERS fails.
+    const memory = native.mapMemory(4096) as ArrayBuffer
+    expect(native.register(ring.handle, IORING_REGISTER_PBUF_RING, encodeBufReg({ ringAddr: native.addressOf(memory), ringEntries: 1, bgid: 2, flags: 0 }), 1)).toBe(0)
+    const warnings: Error[] = []
+    const onWarning = (warning: Error) => warnings.push(warning)
+    process.on('warning', onWarning)
+    try {
+      group.copy(cqe.res, cqe.flags)
+      await Promise.resolve()
+      ring.wait(1)
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]).toMatchObject({ name: 'IoUringBuffersWarning', code: 'IOURING_BUFFERS_PROVIDE_FAILED' })
+      expect(warnings[0].message).toBe('buffers 0 to 0 of group 2 did not go back to the kernel: EINVAL: invalid argument, provide_buffers')
+      expect(group.stats.available).toBe(0)
+    } finally {
+      process.off('warning', onWarning)
+    }
+  })
+
   it('refuses bad arguments synchronously in the returned promise, before anything is prepared', async () => {
     const ring = testRing()
     await expect(provideBuffers({} as never, { count: 1, size: 1 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' })
