@@ -4,7 +4,7 @@
 // them, and telling the caller when the group ran dry.
 import * as native from '@iouring/native'
 import { IORING_CQE_BUFFER_SHIFT, IORING_CQE_F_BUFFER, IORING_CQE_F_BUF_MORE } from '@iouring/ops'
-import { invalidArgValue, outOfRange, validateInteger } from '@iouring/register'
+import { invalidArgValue, invalidState, outOfRange, validateInteger } from '@iouring/register'
 import { EventEmitter } from 'node:events'
 import { markAsUntransferable } from 'node:worker_threads'
 
@@ -31,6 +31,11 @@ export interface BufferGroupEvents {
   /** After 'exhausted': the kernel has buffers again, so a request ended by ENOBUFS can be started again. */
   available: []
 }
+
+// Where a buffer is: with the kernel (in the ring or its list, or being
+// filled), or held here until the completion is read and its leases end.
+const KERNEL = 0
+const HELD = 1
 
 /** On a lease's ArrayBuffer: the group's memory, kept alive for as long as the lease can be read. */
 const kMemory = Symbol('@iouring/buffers memory')
@@ -105,9 +110,10 @@ export abstract class BufferGroup extends EventEmitter<BufferGroupEvents> {
   readonly #bytes: Buffer
   readonly #address: number
   // Per buffer: leases not released, whether the kernel is done with it (and
-  // it waits to go back), and for incremental groups how far it is consumed.
+  // it waits to go back: HELD) or has it (KERNEL), and for incremental groups
+  // how far it is consumed.
   readonly #holds: Uint32Array
-  readonly #done: Uint8Array
+  readonly #state: Uint8Array
   readonly #consumed: Uint32Array | undefined
   // Leases whose ArrayBuffer was collected without release(): their buffer goes back.
   readonly #lost = new FinalizationRegistry<number>((bufferId) => this.#leaseCollected(bufferId))
@@ -132,7 +138,7 @@ export abstract class BufferGroup extends EventEmitter<BufferGroupEvents> {
     this.#bytes = Buffer.from(memory)
     this.#address = native.addressOf(memory)
     this.#holds = new Uint32Array(count)
-    this.#done = new Uint8Array(count)
+    this.#state = new Uint8Array(count) // every buffer starts out with the kernel
     this.#consumed = incremental ? new Uint32Array(count) : undefined
   }
 
@@ -250,6 +256,11 @@ export abstract class BufferGroup extends EventEmitter<BufferGroupEvents> {
    */
   #take(bufferId: number, res: number, flags: number): number {
     validateInteger(res, 'res', -0x80000000, 0x7fffffff)
+    // A completion read again while its buffer is still held here (lent)
+    // would give the buffer back twice, and the kernel would then hand it to
+    // two requests at once. (Once a buffer is back with the kernel, a second
+    // read of its old completion cannot be told from a new one.)
+    if (this.#state[bufferId] !== KERNEL) throw invalidState(`buffer ${bufferId} of group ${this.groupId} is not the kernel's: was this completion read already?`)
     const length = res > 0 ? res : 0
     let start = bufferId * this.size
     const consumed = this.#consumed
@@ -264,14 +275,14 @@ export abstract class BufferGroup extends EventEmitter<BufferGroupEvents> {
     } else if (length > this.size) {
       throw outOfRange('res', `<= ${this.size} (the buffer size)`, res)
     }
-    this.#done[bufferId] = 1
+    this.#state[bufferId] = HELD
     this.#available--
     return start
   }
 
   #maybeGiveBack(bufferId: number): void {
-    if (this.#done[bufferId] === 0 || this.#holds[bufferId] !== 0) return
-    this.#done[bufferId] = 0
+    if (this.#state[bufferId] !== HELD || this.#holds[bufferId] !== 0) return
+    this.#state[bufferId] = KERNEL
     this.#recycled++
     this.giveBack(bufferId)
   }

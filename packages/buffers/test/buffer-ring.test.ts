@@ -352,6 +352,11 @@ describe('BufferRing', () => {
     expect(() => group.copy(8, 0)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }))
     expect(() => group.copy(8, IORING_CQE_F_BUFFER | (2 << IORING_CQE_BUFFER_SHIFT))).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }))
     expect(() => group.lend(9, IORING_CQE_F_BUFFER)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }))
-    expect(group.stats).toMatchObject({ available: 2, recycled: 0, lent: 0 })
+    // A completion read again while its buffer is lent would put the buffer in the ring twice.
+    const [cqe] = readFile(ring, group, 8, [0])
+    const lease = group.lend(cqe.res, cqe.flags)
+    expect(() => group.copy(cqe.res, cqe.flags)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_STATE' }))
+    lease.release()
+    expect(group.stats).toMatchObject({ recycled: 1, lent: 0 })
   })
 })
