@@ -1,5 +1,5 @@
 import { readFileSync, writeSync } from 'node:fs'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { addressOf } from '@iouring/native'
 import { IORING_CQE_BUFFER_SHIFT, IORING_CQE_F_BUFFER, IORING_CQE_F_BUF_MORE, IOU_PBUF_RING_INC, IOU_PBUF_RING_MMAP } from '@iouring/ops'
 import { BufferRing, type BufferGroup } from '@iouring/buffers'
@@ -83,12 +83,22 @@ describe('BufferRing', () => {
     const ring = testRing()
     const group = new BufferRing(ring, { entries: 2, size: 64 })
     const used = readFile(ring, group, 64, [0, 64])
-    for (const cqe of used) group.copy(cqe.res, cqe.flags)
-    expect(group.stats.recycled).toBe(2)
-    // Written into the ring, not yet published: the kernel still finds it empty.
-    expect(readFile(ring, group, 64, [128])[0].res).toBe(ENOBUFS)
-    expect(group.stats.available).toBe(0)
-    await Promise.resolve()
+    const spy = vi.spyOn(Atomics, 'store')
+    // The tail is a 16-bit word; the test ring publishes its SQ tail through Atomics.store too.
+    const tailStores = () => spy.mock.calls.filter(([array]) => array instanceof Uint16Array)
+    try {
+      for (const cqe of used) group.copy(cqe.res, cqe.flags)
+      expect(group.stats.recycled).toBe(2)
+      // Written into the ring, not yet published: the kernel still finds it empty.
+      expect(readFile(ring, group, 64, [128])[0].res).toBe(ENOBUFS)
+      expect(group.stats.available).toBe(0)
+      expect(tailStores()).toEqual([])
+      await Promise.resolve()
+      expect(tailStores()).toHaveLength(1)
+      expect(tailStores()[0].slice(1)).toEqual([7, 4])
+    } finally {
+      spy.mockRestore()
+    }
     expect(group.stats.available).toBe(2)
     const after = readFile(ring, group, 64, [192, 256])
     expect(after.map((c) => c.res)).toEqual([64, 64])
