@@ -90,6 +90,26 @@ export function epollCreate(): number
 export function pipe(flags?: number): [number, number] | number
 /** fcntl(F_SETPIPE_SZ): sets a pipe's capacity (rounded up to a power-of-two number of pages; at most /proc/sys/fs/pipe-max-size unless privileged). The new capacity, or -errno. */
 export function setPipeSize(fd: number, size: number): number
+/**
+ * Zeroed, page-aligned anonymous memory (mmap MAP_PRIVATE | MAP_ANONYMOUS) of `size` bytes, or -errno.
+ * Unmapped when the ArrayBuffer is collected or detached (detach()).
+ */
+export function mapMemory(size: number): ArrayBuffer | number
+/**
+ * Maps `size` bytes of the ring fd at `offset` (MAP_SHARED): memory the kernel allocated, such as a buffer
+ * ring registered with IOU_PBUF_RING_MMAP (offset IORING_OFF_PBUF_RING | bgid << IORING_OFF_PBUF_SHIFT).
+ * Returns the ArrayBuffer, or -errno. The mapping holds the kernel's pages and the ring's file until it is
+ * unmapped: when the ArrayBuffer is collected or detached (detach()).
+ */
+export function mapRingRegion(handle: RingHandle, offset: number, size: number): ArrayBuffer | number
+/**
+ * A new ArrayBuffer over bytes [offset, offset + length) of `buffer`'s memory, which it does not own: keep
+ * `buffer` alive while the alias may be read, and detach the alias to end that. Throws ERR_OUT_OF_RANGE for a
+ * range outside `buffer`.
+ */
+export function alias(buffer: ArrayBuffer, offset: number, length: number): ArrayBuffer
+/** Detaches an ArrayBuffer (from mapMemory, mapRingRegion or alias): its views become zero-length. */
+export function detach(buffer: ArrayBuffer): void
 /** eventfd(2) flags. */
 export const EFD: { readonly SEMAPHORE: 1; readonly NONBLOCK: 2048; readonly CLOEXEC: 524288 }
 

@@ -11,6 +11,32 @@ const { IoUring } = require('@iouring/core')
     native.enter(r.handle, 0, 0, 0, null)
     native.close(r.handle)
   }
+  // shared memory: detached, collected, and a kernel-allocated buffer ring region
+  for (let i = 0; i < 20; i++) {
+    const memory = native.mapMemory(65536)
+    native.detach(native.alias(memory, 4096, 4096))
+    if (i % 2) native.detach(memory)
+    const r = native.setup({ entries: 8 }, () => {})
+    const reg = new DataView(new ArrayBuffer(40))
+    reg.setUint32(8, 8, true)
+    reg.setUint16(14, 1, true) // IOU_PBUF_RING_MMAP, group 0
+    native.register(r.handle, 22, reg, 1)
+    const region = native.mapRingRegion(r.handle, 0x80000000, 4096)
+    native.close(r.handle)
+    if (i % 2) native.detach(region)
+  }
+  // @iouring/buffers: buffer rings in both kinds of memory, leases released and collected
+  {
+    const { BufferRing } = require('@iouring/buffers')
+    const r = native.setup({ entries: 8 }, () => {})
+    const own = new BufferRing({ handle: r.handle }, { entries: 8, size: 4096 })
+    const mapped = new BufferRing({ handle: r.handle }, { entries: 8, size: 4096, kernelMemory: true })
+    own.lend(100, 1).release()
+    mapped.lend(100, 1 | (1 << 16))
+    own.unregister()
+    native.close(r.handle)
+    mapped.unregister()
+  }
   const ring = new IoUring({ entries: 8 })
   await Promise.all(Array.from({ length: 100 }, () => ring.nop()))
   await ring.dispose()

@@ -865,6 +865,120 @@ static napi_value js_set_pipe_size(napi_env env, napi_callback_info info) {
   return make_errno(env, ret < 0 ? -errno : ret);
 }
 
+// ---- memory JavaScript shares with the kernel --------------------------------
+//
+// Provided-buffer rings (@iouring/buffers) hand the kernel page-aligned memory
+// that outlives any one operation. These helpers are generic: an ArrayBuffer
+// over fresh anonymous pages, one over a region of the ring fd, an alias of
+// part of an ArrayBuffer, and detaching one. The mappings are unmapped by the
+// ArrayBuffer's finalizer, which runs when it is collected or detached.
+
+static void finalize_mapping(napi_env env, void *data, void *hint) {
+  (void)env;
+  // Only a bug (a pointer or length this file did not map) makes munmap fail.
+  if (munmap(data, (size_t)(uintptr_t)hint) != 0) napi_fatal_error("@iouring/native", NAPI_AUTO_LENGTH, "munmap of a mapping failed", NAPI_AUTO_LENGTH);
+}
+
+static napi_value mapping_buffer(napi_env env, void *ptr, size_t len) {
+  napi_value ab;
+  napi_status status = napi_create_external_arraybuffer(env, ptr, len, finalize_mapping, (void *)(uintptr_t)len, &ab);
+  if (status != napi_ok) {
+    finalize_mapping(env, ptr, (void *)(uintptr_t)len);
+    NAPI_CALL(env, status);
+  }
+  return ab;
+}
+
+// Reads a byte length argument (1 .. SIZE_MAX); false with a TypeError thrown otherwise.
+static bool get_length(napi_env env, napi_value v, size_t *out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok || !(d >= 1) || d > 9007199254740991.0 || d != (double)(size_t)d) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "a length must be a positive integer");
+    return false;
+  }
+  *out = (size_t)d;
+  return true;
+}
+
+// mapMemory(size) -> ArrayBuffer | -errno: zeroed, page-aligned anonymous
+// memory this process owns, unmapped when the ArrayBuffer is collected or detached.
+static napi_value js_map_memory(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  size_t len;
+  if (argc < 1 || !get_length(env, argv[0], &len)) return NULL;
+  void *ptr = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (ptr == MAP_FAILED) return make_errno(env, -errno);
+  return mapping_buffer(env, ptr, len);
+}
+
+// mapRingRegion(handle, offset, size) -> ArrayBuffer | -errno: a region of the
+// ring fd the kernel allocated (IORING_OFF_PBUF_RING | bgid << IORING_OFF_PBUF_SHIFT
+// for a buffer ring registered with IOU_PBUF_RING_MMAP). The mapping keeps the
+// kernel's pages, and the ring's file, until it is unmapped.
+static napi_value js_map_ring_region(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3) {
+    napi_throw_type_error(env, "ERR_MISSING_ARGS", "mapRingRegion(handle, offset, size)");
+    return NULL;
+  }
+  ring_t *r = get_ring(env, argv[0]);
+  if (r == NULL) return NULL;
+  int64_t offset;
+  size_t len;
+  NAPI_CALL(env, napi_get_value_int64(env, argv[1], &offset));
+  if (!get_length(env, argv[2], &len)) return NULL;
+  void *ptr = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd, (off_t)offset);
+  if (ptr == MAP_FAILED) return make_errno(env, -errno);
+  return mapping_buffer(env, ptr, len);
+}
+
+// alias(arrayBuffer, offset, length) -> a new ArrayBuffer over bytes
+// [offset, offset + length) of `arrayBuffer`'s memory, which it does not own:
+// the caller keeps `arrayBuffer` alive for as long as the alias may be read,
+// and detaches the alias (detach()) to end that.
+static napi_value js_alias(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  bool is = false;
+  void *data = NULL;
+  size_t len = 0;
+  int64_t offset, length;
+  if (argc < 3 || napi_is_arraybuffer(env, argv[0], &is) != napi_ok || !is ||
+      napi_get_value_int64(env, argv[1], &offset) != napi_ok || napi_get_value_int64(env, argv[2], &length) != napi_ok) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "alias(arrayBuffer, offset, length) needs an ArrayBuffer and two integers");
+    return NULL;
+  }
+  NAPI_CALL(env, napi_get_arraybuffer_info(env, argv[0], &data, &len));
+  if (data == NULL || offset < 0 || length < 0 || (uint64_t)offset > len || (uint64_t)length > len - (size_t)offset) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "alias: the range lies outside the ArrayBuffer (or it is detached)");
+    return NULL;
+  }
+  napi_value ab;
+  NAPI_CALL(env, napi_create_external_arraybuffer(env, (char *)data + offset, length, NULL, NULL, &ab));
+  return ab;
+}
+
+// detach(arrayBuffer): detaches an ArrayBuffer this addon created (mapMemory,
+// mapRingRegion, alias); views of it become zero-length. A mapping is unmapped
+// by its finalizer once detached.
+static napi_value js_detach(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  bool is = false;
+  if (argc < 1 || napi_is_arraybuffer(env, argv[0], &is) != napi_ok || !is) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "detach(arrayBuffer) needs an ArrayBuffer");
+    return NULL;
+  }
+  NAPI_CALL(env, napi_detach_arraybuffer(env, argv[0]));
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"setup", NULL, js_setup, NULL, NULL, NULL, napi_default, NULL},
@@ -882,6 +996,10 @@ static napi_value init(napi_env env, napi_value exports) {
       {"epollCreate", NULL, js_epoll_create, NULL, NULL, NULL, napi_default, NULL},
       {"pipe", NULL, js_pipe, NULL, NULL, NULL, napi_default, NULL},
       {"setPipeSize", NULL, js_set_pipe_size, NULL, NULL, NULL, napi_default, NULL},
+      {"mapMemory", NULL, js_map_memory, NULL, NULL, NULL, napi_default, NULL},
+      {"mapRingRegion", NULL, js_map_ring_region, NULL, NULL, NULL, napi_default, NULL},
+      {"alias", NULL, js_alias, NULL, NULL, NULL, napi_default, NULL},
+      {"detach", NULL, js_detach, NULL, NULL, NULL, napi_default, NULL},
   };
   NAPI_CALL(env, napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
   return exports;

@@ -1,7 +1,7 @@
 // @iouring/register: io_uring_register(2) for any ring (anything with the
 // addon's `handle`, such as @iouring/core's IoUring).
 export type { Ring, RingWithFd, RingRegistrations } from './ring.js'
-export { registrations } from './ring.js'
+export { call as callRegister, handleOf, registrations } from './ring.js'
 export {
   MAX_BUFFERS,
   MAX_BUFFER_BYTES,

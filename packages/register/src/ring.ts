@@ -98,7 +98,11 @@ export function refuseBlockingUnregister(ring: unknown, name: string, kernelWait
 
 const EINTR = -4
 
-/** io_uring_register(2); a negative result throws registerError(). */
+/**
+ * io_uring_register(2) on a ring's handle, retried on EINTR; a negative result
+ * throws registerError(). Exported as callRegister for packages that add
+ * register operations of their own (@iouring/buffers).
+ */
 export function call(handle: RingHandle, opcode: number, arg: ArrayBufferView | null, nrArgs: number): number {
   for (let attempt = 0; ; attempt++) {
     const ret = native.register(handle, opcode, arg, nrArgs)

@@ -9,6 +9,7 @@ import { registerBuffers, registerFiles } from '@iouring/register'
 import { compileC } from './cc.mjs'
 import { measure, measureDepth, measureSync } from './harness.mjs'
 import { fsCases } from './fs-cases.mjs'
+import { buffersCases } from './buffers-cases.mjs'
 
 const BLOCK = 4096
 
@@ -210,7 +211,7 @@ export const cases = {
 }
 
 // The fs suite (issue 5) keeps its cases in fs-cases.mjs.
-Object.assign(cases, fsCases)
+Object.assign(cases, fsCases, buffersCases)
 
 /** `bytes` starting on a page boundary, as C's aligned_alloc gives (a Buffer's own start is 16 bytes past one). */
 function pageAligned(bytes) {

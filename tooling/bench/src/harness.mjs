@@ -66,7 +66,8 @@ const caseRunner = fileURLToPath(new URL('./case.mjs', import.meta.url))
 /**
  * Runs one registered case in a fresh child process, with extra environment
  * (e.g. UV_USE_IO_URING=1): a row that ran after others in one process would
- * inherit their heap and garbage. Its last line of output is the rate
+ * inherit their heap and garbage. Its last line of output is the rate, or
+ * `{ "rate": ..., "cpu": ... }` for a case that reports its CPU seconds too
  * ('undefined': the case could not run here, and the row is left out); lines
  * before it are passed on.
  */
@@ -84,7 +85,7 @@ export function run(name, args = {}, env = {}) {
       const lines = out.trim().split('\n')
       const last = lines.pop()
       for (const line of lines) console.log(line)
-      resolve(last === 'undefined' ? undefined : Number(last))
+      resolve(last === 'undefined' ? undefined : last.startsWith('{') ? JSON.parse(last) : Number(last))
     })
   })
 }
@@ -104,18 +105,20 @@ export function formatRate(rate) {
 /**
  * Prints one suite as a table; `baseline` names the row the ratios divide by.
  * Rows measured more than once (`runs`) show their median and, last, the
- * range of the runs.
+ * range of the runs. Rows with `cpu` (seconds) get a CPU column.
  */
 export function printTable(title, rows, baseline) {
   const base = rows.find((r) => r.name === baseline)?.rate
   const width = Math.max(...rows.map((r) => r.name.length), 10)
   const repeated = rows.some((r) => r.runs?.length > 1)
+  const cpu = (row) => (rows.some((r) => r.cpu !== undefined) ? `${(row.cpu ?? NaN).toFixed(2).padStart(6)} s  ` : '')
   console.log(`\n${title}`)
   const against = base ? `vs ${baseline}` : ''
-  console.log(`  ${'case'.padEnd(width)}  ${(repeated ? 'median' : 'rate').padStart(12)}  ${repeated ? `${against.padEnd(8)}  runs from-to` : against}`)
+  const cpuHeader = rows.some((r) => r.cpu !== undefined) ? `${'CPU'.padStart(8)}  ` : ''
+  console.log(`  ${'case'.padEnd(width)}  ${(repeated ? 'median' : 'rate').padStart(12)}  ${cpuHeader}${repeated ? `${against.padEnd(8)}  runs from-to` : against}`)
   for (const row of rows) {
     const ratio = base ? `${(row.rate / base).toFixed(2)}x` : ''
     const spread = repeated ? `${ratio.padEnd(Math.max(8, base ? baseline.length + 3 : 0))}  ${formatRate(Math.min(...row.runs))} - ${formatRate(Math.max(...row.runs))}` : ratio
-    console.log(`  ${row.name.padEnd(width)}  ${formatRate(row.rate).padStart(12)}  ${spread}`)
+    console.log(`  ${row.name.padEnd(width)}  ${formatRate(row.rate).padStart(12)}  ${cpu(row)}${spread}`)
   }
 }
