@@ -2,6 +2,7 @@
 // process or in a child with a different environment (UV_USE_IO_URING=1).
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import { IoUring } from '@iouring/core'
 import { addressOf } from '@iouring/native'
 import { IOSQE_FIXED_FILE, addFlags, prepNop, prepRead, prepReadFixed, setUserData } from '@iouring/ops'
@@ -12,6 +13,7 @@ import { fsCases } from './fs-cases.mjs'
 import { buffersCases } from './buffers-cases.mjs'
 
 const BLOCK = 4096
+const require = createRequire(import.meta.url)
 
 // A cheap xorshift so choosing an offset costs next to nothing.
 function offsets(blocks) {
@@ -70,8 +72,10 @@ export const cases = {
     return rate
   },
 
-  async 'nop-promise'({ depth }) {
-    const ring = new IoUring({ entries: 256 })
+  /** `loader: 'require'` runs it on core's CommonJS build (what require() gets) instead of its ES module build. */
+  async 'nop-promise'({ depth, loader = 'import' }) {
+    const Ring = loader === 'require' ? require('@iouring/core').IoUring : IoUring
+    const ring = new Ring({ entries: 256 })
     const rate = await measureDepth(depth, () => ring.nop())
     await ring.dispose()
     return rate

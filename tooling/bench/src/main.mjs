@@ -61,6 +61,7 @@ if (!only || only === 'nop') {
     ['low-level, batch 128', () => run('nop-lowlevel', { batch: 128 })],
     ['promise ring.nop(), depth 1', () => run('nop-promise', { depth: 1 })],
     ['promise ring.nop(), depth 128', () => run('nop-promise', { depth: 128 })],
+    ['promise ring.nop(), depth 128, require()', () => run('nop-promise', { depth: 128, loader: 'require' })],
   ])
 }
 
