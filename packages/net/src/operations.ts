@@ -55,7 +55,7 @@ import {
   type ControlMessage,
 } from '@iouring/ops'
 import { kernelAtLeast } from '@iouring/register'
-import { sockaddrOf, type AddressInfo } from './address.js'
+import { localAddress, peerAddress, sockaddrOf, type AddressInfo } from './address.js'
 import { abortError, invalidArgType, invalidArgValue } from './errors.js'
 import { ringOf } from './context.js'
 
@@ -337,6 +337,16 @@ export class SocketOperations {
   /** close(fd), through the ring. */
   close(fd: number, options?: OpOptions): Promise<number> {
     return this.ring.close(fd, options)
+  }
+
+  /** getsockname(fd): the socket's own address, in node:net's shape (a path for a Unix socket); undefined when it has none. */
+  getsockname(fd: number): AddressInfo | string | undefined {
+    return localAddress(fd)
+  }
+
+  /** getpeername(fd): the connected peer's address; undefined when not connected. */
+  getpeername(fd: number): AddressInfo | string | undefined {
+    return peerAddress(fd)
   }
 
   /** getsockopt(fd, level, name) of an int option. */

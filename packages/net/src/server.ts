@@ -13,10 +13,8 @@ import {
   SOL_SOCKET,
   SO_REUSEADDR,
   SO_REUSEPORT,
-  prepAccept,
   prepMultishotAccept,
 } from '@iouring/ops'
-import { kernelAtLeast } from '@iouring/register'
 import { domainOf, localAddress, peerAddress, resolve, sockaddrOf, type AddressInfo } from './address.js'
 import { normalizeArgs, validateBoolean, validateHost, validatePort, validateSignal, type Callback } from './args.js'
 import { ringOf } from './context.js'
@@ -29,8 +27,6 @@ const EAFNOSUPPORT = -97
 const IPV6_V6ONLY = 26
 // Transient accept failures: the connection went away before it was taken, or a signal.
 const TRANSIENT = new Set([-103 /* ECONNABORTED */, -11 /* EAGAIN */, -4 /* EINTR */, -71 /* EPROTO */])
-// Multishot accept (IORING_ACCEPT_MULTISHOT) is Linux 5.19; before, each accept is re-armed.
-const MULTISHOT_ACCEPT = kernelAtLeast('5.19')
 
 /** Options of createServer(), as node:net's, plus the ring to use. */
 export interface ServerOpts {
@@ -204,8 +200,7 @@ export class Server extends EventEmitter implements ServerLink {
   #startAccepting(): void {
     const ops = this.#ops
     const at = ops.prepare()
-    if (MULTISHOT_ACCEPT) prepMultishotAccept(ops.sqes, at, this.#fd, 0, 0, SOCK_CLOEXEC)
-    else prepAccept(ops.sqes, at, this.#fd, 0, 0, SOCK_CLOEXEC)
+    prepMultishotAccept(ops.sqes, at, this.#fd, 0, 0, SOCK_CLOEXEC)
     this.#accept = ops.startCallback(at, 'accept', undefined, this.#onAccept)
     if (!this.#refed) ops.refRequest(this.#accept, false)
   }

@@ -45,6 +45,8 @@ const ENOTCONN = -107
 const TCP_NODELAY = 1
 const TCP_KEEPIDLE = 4
 const SO_LINGER = 13
+/** A reader this many highWaterMarks behind has its receive cancelled at once, not at the next turn. */
+const HOLD_BACK_LIMIT = 4
 /** The most iovecs one sendmsg takes (IOV_MAX). */
 const IOV_MAX = 1024
 
@@ -113,8 +115,9 @@ const kServer = Symbol('server')
  * socket's ring shares among its sockets; each 'data' chunk is a copy the
  * caller keeps. A socket whose reader falls behind (paused, or slower than
  * the peer) has its receive cancelled in the kernel once it holds
- * readableHighWaterMark bytes, as node:net stops reading then, and re-armed
- * when reading resumes. Writes are sends; writes queued while one is in flight
+ * readableHighWaterMark bytes and the reader has not caught up by the next
+ * turn of the event loop (or at once, four highWaterMarks behind), as
+ * node:net stops reading then; it is re-armed when reading resumes. Writes are sends; writes queued while one is in flight
  * (or while corked) go out together in one sendmsg.
  */
 export class Socket extends Duplex {
@@ -129,6 +132,8 @@ export class Socket extends Duplex {
   /** user_data of the armed receive, -1 when none. */
   #receive = -1
   #cancelling = false
+  /** A check of a reader that fell behind is scheduled (#fallBehind). */
+  #holding = false
   /** The reader wants more data (Readable called _read since the last push that returned false). */
   #wanted = false
   #ended = false
@@ -173,7 +178,9 @@ export class Socket extends Duplex {
   connect(path: string, connectionListener?: () => void): this
   connect(...args: unknown[]): this {
     const [options, cb] = normalizeArgs(args)
-    if (options.port === undefined && options.path === undefined) {
+    // node:http's agents pass `path: null` for TCP: only a path that is there makes a Unix connection.
+    const path = options.path ?? undefined
+    if (options.port === undefined && path === undefined) {
       throw codedError('ERR_MISSING_ARGS', 'The "options" or "port" or "path" argument must be specified', TypeError)
     }
     if (this.#connecting || this.#fd >= 0) throw codedError('ERR_SOCKET_CONNECTING', 'Socket is already connecting or connected', Error)
@@ -182,9 +189,9 @@ export class Socket extends Duplex {
     if (cb !== undefined) this.once('connect', cb)
     this.#connecting = true
     if (signal !== undefined) this.#watch(signal)
-    if (options.path !== undefined) {
-      if (typeof options.path !== 'string') throw codedError('ERR_INVALID_ARG_TYPE', 'The "options.path" property must be of type string.', TypeError)
-      this.#connectTo({ path: options.path }, undefined, undefined)
+    if (path !== undefined) {
+      if (typeof path !== 'string') throw codedError('ERR_INVALID_ARG_TYPE', 'The "options.path" property must be of type string.', TypeError)
+      this.#connectTo({ path }, undefined, undefined)
       return this
     }
     if (typeof options.port !== 'number' && typeof options.port !== 'string') {
@@ -297,6 +304,25 @@ export class Socket extends Duplex {
     if (!this.#refed) ops.refRequest(this.#receive, false)
   }
 
+  /**
+   * The reader is a highWaterMark behind. A reader in step catches up within
+   * this turn of the event loop (a pipe's 'drain'); only one that has not by
+   * the next has its receive cancelled, so that flow control costs a cancel
+   * and a new receive only when the reader really falls behind. Four
+   * highWaterMarks behind, it is cancelled at once.
+   */
+  #fallBehind(): void {
+    if (this.readableLength >= HOLD_BACK_LIMIT * this.readableHighWaterMark) return this.#stopReceiving()
+    if (this.#holding) return
+    this.#holding = true
+    setImmediate(this.#checkReader)
+  }
+
+  readonly #checkReader = (): void => {
+    this.#holding = false
+    if (!this.#wanted) this.#stopReceiving()
+  }
+
   #stopReceiving(): void {
     if (this.#receive < 0 || this.#cancelling) return
     this.#cancelling = true
@@ -309,9 +335,10 @@ export class Socket extends Duplex {
       const chunk = group.copy(res, flags)
       this.bytesRead += res
       this.#active()
+      // A reader behind: stop receiving (a request ending anyway is not re-armed until _read).
       if (!this.push(chunk)) {
         this.#wanted = false
-        if (flags & IORING_CQE_F_MORE) this.#stopReceiving()
+        if (flags & IORING_CQE_F_MORE) this.#fallBehind()
       }
     } else if (flags & IORING_CQE_F_BUFFER) group.discard(res, flags)
     if (flags & IORING_CQE_F_MORE) return
