@@ -323,7 +323,11 @@ export class SocketOperations {
     }, 0, exhausted(group))
   }
 
-  /** shutdown(fd, how): 'read', 'write' or 'both'. */
+  /**
+   * shutdown(fd, how): 'read', 'write' or 'both'. The kernel runs it in an
+   * io-wq worker, which looks `fd` up when it runs: close `fd` only after
+   * this has settled, or the number may name another socket by then.
+   */
   shutdown(fd: number, how: keyof typeof SHUT, options?: OpOptions): Promise<number> {
     const code = SHUT[how]
     if (code === undefined) throw invalidArgValue('how', "must be 'read', 'write' or 'both'")

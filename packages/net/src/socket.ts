@@ -11,7 +11,6 @@ import {
   IORING_CQE_F_MORE,
   IORING_OP_CLOSE,
   IORING_OP_CONNECT,
-  IORING_OP_SHUTDOWN,
   IORING_OP_SOCKET,
   IPPROTO_TCP,
   MSGHDR_SIZE,
@@ -27,7 +26,6 @@ import {
   prepRecvMultishot,
   prepSend,
   prepSendmsg,
-  prepShutdown,
   prepSocket,
   setBufferSelect,
   writeMsghdr,
@@ -456,12 +454,11 @@ export class Socket extends Duplex {
       return
     }
     if (this.#fd < 0) return callback()
-    const ops = this.#ops
-    if (ops.closed) return callback(ringDisposed())
-    if (!ops.supports(IORING_OP_SHUTDOWN)) return callback(shutdownResult(native.shutdown(this.#fd, SHUT_WR)))
-    const at = ops.prepare()
-    prepShutdown(ops.sqes, at, this.#fd, SHUT_WR)
-    ops.startCallback(at, 'shutdown', undefined, (res) => callback(shutdownResult(res)))
+    if (this.#ops.closed) return callback(ringDisposed())
+    // The system call, not IORING_OP_SHUTDOWN: the kernel runs that one in an
+    // io-wq worker, which looks the fd up only when it runs, by which time a
+    // destroy() may have closed it and a new socket taken its number.
+    callback(shutdownResult(native.shutdown(this.#fd, SHUT_WR)))
   }
 
   // ------------------------------------------------------------ closing

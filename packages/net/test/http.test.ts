@@ -87,10 +87,11 @@ describe('node:http on @iouring/net', () => {
     await once(client, 'end')
     client.destroy()
 
-    // An idle keep-alive connection does not hold close() up.
+    // An idle keep-alive connection (its response finished) does not hold close() up.
+    const finished = new Promise((resolve) => httpServer.once('request', (_req, res) => res.once('finish', resolve)))
     const idle = connect(port, '127.0.0.1')
     idle.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n')
-    await once(idle, 'data')
+    await Promise.all([once(idle, 'data'), finished])
     const ended = once(idle, 'end')
     await closed(server)
     await ended
