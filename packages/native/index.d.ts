@@ -110,6 +110,22 @@ export function mapRingRegion(handle: RingHandle, offset: number, size: number):
 export function alias(buffer: ArrayBuffer, offset: number, length: number): ArrayBuffer
 /** Detaches an ArrayBuffer (from mapMemory, mapRingRegion or alias): its views become zero-length. */
 export function detach(buffer: ArrayBuffer): void
+/** socket(2) with SOCK_CLOEXEC added: the fd, or -errno. For kernels without IORING_OP_SOCKET (5.19). */
+export function socket(domain: number, type: number, protocol: number): number
+/** bind(2) to the encoded sockaddr in `address` (its byteLength is the length). 0 or -errno. */
+export function bind(fd: number, address: ArrayBufferView): number
+/** listen(2). 0 or -errno. */
+export function listen(fd: number, backlog: number): number
+/** shutdown(2) (SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2). 0 or -errno. For kernels without IORING_OP_SHUTDOWN (5.11). */
+export function shutdown(fd: number, how: number): number
+/** getsockname(2) into `buffer` (at least 110 bytes holds any address): the address's length, or -errno. */
+export function getsockname(fd: number, buffer: ArrayBufferView): number
+/** getpeername(2) into `buffer`: the address's length, or -errno. */
+export function getpeername(fd: number, buffer: ArrayBufferView): number
+/** setsockopt(2) with the bytes of `value` (an int option: a 4-byte view). 0 or -errno. */
+export function setsockopt(fd: number, level: number, name: number, value: ArrayBufferView): number
+/** getsockopt(2) into `buffer`: the value's length, or -errno. */
+export function getsockopt(fd: number, level: number, name: number, buffer: ArrayBufferView): number
 /** eventfd(2) flags. */
 export const EFD: { readonly SEMAPHORE: 1; readonly NONBLOCK: 2048; readonly CLOEXEC: 524288 }
 

@@ -140,10 +140,21 @@ export interface Operations {
   ): Promise<T>
   /**
    * Starts a multishot request whose completions become a CompletionStream:
-   * `map(res, flags)` turns each CQE into the value yielded; `okResult` is a
-   * negative result that still counts as a value (a multishot timeout's -ETIME).
+   * `map(res, flags)` turns each CQE into the value yielded, or undefined to
+   * yield nothing for it (a receive's end of stream); `okResult` is a negative
+   * result that still counts as a value (a multishot timeout's -ETIME).
+   * `onEnd(res)`, when given, sees the final CQE's result first (ENOBUFS: a
+   * buffer group ran dry).
    */
-  startMultishot<T>(at: number, syscall: string, keep: unknown, options: StreamOptions | undefined, map: (res: number, flags: number) => T, okResult?: number): CompletionStream<T>
+  startMultishot<T>(
+    at: number,
+    syscall: string,
+    keep: unknown,
+    options: StreamOptions | undefined,
+    map: (res: number, flags: number) => T | undefined,
+    okResult?: number,
+    onEnd?: (res: number) => void,
+  ): CompletionStream<T>
   /**
    * Starts a request whose CQEs go to `callback(res, flags)` as they are
    * reaped, with no promise: one CQE for a one-shot request, several for a
@@ -311,7 +322,15 @@ export class Engine implements Operations {
     return this.#startNamed(at, syscall, keep, options, path, undefined, map, failed as ((data: unknown) => void) | undefined, data) as unknown as Promise<T>
   }
 
-  startMultishot<T>(at: number, syscall: string, keep: unknown, options: StreamOptions | undefined, map: (res: number, flags: number) => T, okResult = 0): CompletionStream<T> {
+  startMultishot<T>(
+    at: number,
+    syscall: string,
+    keep: unknown,
+    options: StreamOptions | undefined,
+    map: (res: number, flags: number) => T | undefined,
+    okResult = 0,
+    onEnd?: (res: number) => void,
+  ): CompletionStream<T> {
     const signal = options?.signal
     if (signal !== undefined) validateSignal(signal)
     const highWaterMark = options?.highWaterMark === undefined ? undefined : validateUint32(options.highWaterMark, 'options.highWaterMark')
@@ -324,8 +343,13 @@ export class Engine implements Operations {
     extra.stream = stream as CompletionStream<unknown>
     extra.callback = (res, cqeFlags) => {
       const ok = res >= 0 || (okResult !== 0 && res === okResult)
-      if (ok) stream.push(map(res, cqeFlags))
-      if (!(cqeFlags & IORING_CQE_F_MORE)) stream.end(ok || (stream.stopped && res === ECANCELED) ? undefined : native.systemError(res, syscall))
+      if (ok) {
+        const value = map(res, cqeFlags)
+        if (value !== undefined) stream.push(value)
+      }
+      if (cqeFlags & IORING_CQE_F_MORE) return
+      onEnd?.(res)
+      stream.end(ok || (stream.stopped && res === ECANCELED) ? undefined : native.systemError(res, syscall))
     }
     if (signal?.aborted) {
       // Nothing is submitted: the slot goes back and the stream throws at once.

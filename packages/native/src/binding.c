@@ -22,6 +22,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -979,6 +980,122 @@ static napi_value js_detach(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// Socket calls the ring has no operation for (getsockname, getpeername), or
+// that must answer synchronously where node:net's API does (setNoDelay,
+// address()), or that kernels before 6.11 lack as ring operations (bind,
+// listen). One system call each, never per I/O operation.
+
+// socket(domain, type, protocol) -> fd | -errno (SOCK_CLOEXEC added).
+static napi_value js_socket(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  int32_t domain = 0, type = 0, protocol = 0;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3) return make_errno(env, -EINVAL);
+  NAPI_CALL(env, napi_get_value_int32(env, argv[0], &domain));
+  NAPI_CALL(env, napi_get_value_int32(env, argv[1], &type));
+  NAPI_CALL(env, napi_get_value_int32(env, argv[2], &protocol));
+  int fd = socket(domain, type | SOCK_CLOEXEC, protocol);
+  return make_errno(env, fd < 0 ? -errno : fd);
+}
+
+// The fd and the view of a socket call's (fd, view) arguments; false with an exception pending.
+static bool fd_and_view(napi_env env, napi_callback_info info, int32_t *fd, void **data, size_t *len) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return false;
+  if (argc < 2 || napi_get_value_int32(env, argv[0], fd) != napi_ok || !get_view(env, argv[1], data, len)) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected (fd, ArrayBufferView)");
+    return false;
+  }
+  return true;
+}
+
+// bind(fd, sockaddr) -> 0 | -errno.
+static napi_value js_bind(napi_env env, napi_callback_info info) {
+  int32_t fd;
+  void *addr;
+  size_t len;
+  if (!fd_and_view(env, info, &fd, &addr, &len)) return NULL;
+  return make_errno(env, bind(fd, addr, (socklen_t)len) < 0 ? -errno : 0);
+}
+
+// listen(fd, backlog) -> 0 | -errno.
+static napi_value js_listen(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  int32_t fd = -1, backlog = 0;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2) return make_errno(env, -EINVAL);
+  NAPI_CALL(env, napi_get_value_int32(env, argv[0], &fd));
+  NAPI_CALL(env, napi_get_value_int32(env, argv[1], &backlog));
+  return make_errno(env, listen(fd, backlog) < 0 ? -errno : 0);
+}
+
+// shutdown(fd, how) -> 0 | -errno, for kernels without IORING_OP_SHUTDOWN (5.11).
+static napi_value js_shutdown(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  int32_t fd = -1, how = 0;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2) return make_errno(env, -EINVAL);
+  NAPI_CALL(env, napi_get_value_int32(env, argv[0], &fd));
+  NAPI_CALL(env, napi_get_value_int32(env, argv[1], &how));
+  return make_errno(env, shutdown(fd, how) < 0 ? -errno : 0);
+}
+
+typedef int (*name_call)(int, struct sockaddr *, socklen_t *);
+
+// getsockname / getpeername into a buffer: the address's length | -errno.
+static napi_value socket_name(napi_env env, napi_callback_info info, name_call call) {
+  int32_t fd;
+  void *addr;
+  size_t len;
+  if (!fd_and_view(env, info, &fd, &addr, &len)) return NULL;
+  socklen_t size = (socklen_t)len;
+  return make_errno(env, call(fd, addr, &size) < 0 ? -errno : (int)size);
+}
+
+static napi_value js_getsockname(napi_env env, napi_callback_info info) {
+  return socket_name(env, info, getsockname);
+}
+
+static napi_value js_getpeername(napi_env env, napi_callback_info info) {
+  return socket_name(env, info, getpeername);
+}
+
+// The (fd, level, name, view) arguments of setsockopt/getsockopt; false with an exception pending.
+static bool sockopt_args(napi_env env, napi_callback_info info, int32_t *fd, int32_t *level, int32_t *name, void **data, size_t *len) {
+  size_t argc = 4;
+  napi_value argv[4];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return false;
+  if (argc < 4 || napi_get_value_int32(env, argv[0], fd) != napi_ok || napi_get_value_int32(env, argv[1], level) != napi_ok ||
+      napi_get_value_int32(env, argv[2], name) != napi_ok || !get_view(env, argv[3], data, len)) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected (fd, level, name, ArrayBufferView)");
+    return false;
+  }
+  return true;
+}
+
+// setsockopt(fd, level, name, value) -> 0 | -errno.
+static napi_value js_setsockopt(napi_env env, napi_callback_info info) {
+  int32_t fd, level, name;
+  void *value;
+  size_t len;
+  if (!sockopt_args(env, info, &fd, &level, &name, &value, &len)) return NULL;
+  return make_errno(env, setsockopt(fd, level, name, value, (socklen_t)len) < 0 ? -errno : 0);
+}
+
+// getsockopt(fd, level, name, buffer) -> the value's length | -errno.
+static napi_value js_getsockopt(napi_env env, napi_callback_info info) {
+  int32_t fd, level, name;
+  void *value;
+  size_t len;
+  if (!sockopt_args(env, info, &fd, &level, &name, &value, &len)) return NULL;
+  socklen_t size = (socklen_t)len;
+  return make_errno(env, getsockopt(fd, level, name, value, &size) < 0 ? -errno : (int)size);
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"setup", NULL, js_setup, NULL, NULL, NULL, napi_default, NULL},
@@ -1000,6 +1117,14 @@ static napi_value init(napi_env env, napi_value exports) {
       {"mapRingRegion", NULL, js_map_ring_region, NULL, NULL, NULL, napi_default, NULL},
       {"alias", NULL, js_alias, NULL, NULL, NULL, napi_default, NULL},
       {"detach", NULL, js_detach, NULL, NULL, NULL, napi_default, NULL},
+      {"socket", NULL, js_socket, NULL, NULL, NULL, napi_default, NULL},
+      {"bind", NULL, js_bind, NULL, NULL, NULL, napi_default, NULL},
+      {"listen", NULL, js_listen, NULL, NULL, NULL, napi_default, NULL},
+      {"shutdown", NULL, js_shutdown, NULL, NULL, NULL, napi_default, NULL},
+      {"getsockname", NULL, js_getsockname, NULL, NULL, NULL, napi_default, NULL},
+      {"getpeername", NULL, js_getpeername, NULL, NULL, NULL, napi_default, NULL},
+      {"setsockopt", NULL, js_setsockopt, NULL, NULL, NULL, napi_default, NULL},
+      {"getsockopt", NULL, js_getsockopt, NULL, NULL, NULL, napi_default, NULL},
   };
   NAPI_CALL(env, napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
   return exports;

@@ -1,0 +1,144 @@
+import * as nodeNet from 'node:net'
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { IoUring } from '@iouring/core'
+import { BufferRing } from '@iouring/buffers'
+import { AF_INET, AF_UNIX, IORING_OP_SEND_ZC, SOCK_STREAM, SOL_SOCKET, SO_RCVBUF, SO_REUSEADDR } from '@iouring/ops'
+import { SocketOperations, sockets } from '@iouring/net'
+import { closed, listening, tempDir } from './helpers.js'
+
+const probeRing = new IoUring({ entries: 1 })
+const zeroCopySupported = probeRing.operations.supports(IORING_OP_SEND_ZC)
+await probeRing.dispose()
+if (!zeroCopySupported) console.log("skipping sendZc: IORING_OP_SEND_ZC needs Linux 6.0 (not in this kernel's probe)")
+
+describe('socket operations on a ring', () => {
+  let ring: IoUring
+  let ops: SocketOperations
+  let temp: ReturnType<typeof tempDir>
+  beforeEach(() => {
+    ring = new IoUring({ entries: 64 })
+    ops = sockets(ring)
+    temp = tempDir()
+  })
+  afterEach(async () => {
+    await ring.dispose()
+    temp.cleanup()
+  })
+
+  /** A listening TCP socket on 127.0.0.1 made with the operations, and its port. */
+  async function tcpListener(): Promise<{ fd: number; port: number }> {
+    const fd = await ops.socket(AF_INET, SOCK_STREAM)
+    await ops.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, 1)
+    await ops.bind(fd, { address: '127.0.0.1', port: 0 })
+    await ops.listen(fd, 16)
+    const address = ops.getsockname(fd) as nodeNet.AddressInfo
+    expect(address).toMatchObject({ address: '127.0.0.1', family: 'IPv4' })
+    return { fd, port: address.port }
+  }
+
+  it('socket, bind, listen, accept, connect, send, recv, shutdown, close: bytes and addresses', async () => {
+    const { fd: listener, port } = await tcpListener()
+    const client = await ops.socket(AF_INET, SOCK_STREAM)
+    const [accepted] = await Promise.all([ops.accept(listener), ops.connect(client, { address: '127.0.0.1', port })])
+    expect(accepted.fd).toBeGreaterThan(0)
+    expect(accepted.address).toMatchObject({ address: '127.0.0.1', family: 'IPv4' })
+    expect(accepted.address).toEqual(ops.getsockname(client))
+    expect(ops.getpeername(accepted.fd)).toEqual(ops.getsockname(client))
+    expect(await ops.send(client, Buffer.from('over the ring'))).toBe(13)
+    const buffer = Buffer.alloc(64)
+    expect(await ops.recv(accepted.fd, buffer)).toBe(13)
+    expect(buffer.subarray(0, 13).toString()).toBe('over the ring')
+    await ops.shutdown(client, 'write')
+    expect(await ops.recv(accepted.fd, buffer)).toBe(0) // the peer's end
+    for (const fd of [client, accepted.fd, listener]) expect(await ops.close(fd)).toBe(0)
+    await expect(ops.recv(client, buffer)).rejects.toMatchObject({ code: 'EBADF', syscall: 'recv' })
+  })
+
+  it('acceptMultishot and recvMultishot (copied and lent) on a buffer ring', async () => {
+    const { fd: listener, port } = await tcpListener()
+    const accepts = ops.acceptMultishot(listener)
+    const peers = [nodeNet.connect(port, '127.0.0.1'), nodeNet.connect(port, '127.0.0.1')]
+    const fds: number[] = []
+    for await (const fd of accepts) {
+      fds.push(fd)
+      if (fds.length === 2) break
+    }
+    const group = new BufferRing(ring, { entries: 8, size: 4096 })
+    peers[0].end('copied bytes')
+    const copied: Buffer[] = []
+    for await (const chunk of ops.recvMultishot(fds[0], group)) copied.push(chunk)
+    expect(Buffer.concat(copied).toString()).toBe('copied bytes')
+    peers[1].end('lent bytes')
+    const text: string[] = []
+    for await (const lease of ops.recvMultishot(fds[1], group, { take: 'lend' })) {
+      text.push(lease.buffer.toString())
+      lease.release()
+      expect(lease.buffer.length).toBe(0) // detached: a released view cannot be read by mistake
+    }
+    expect(text.join('')).toBe('lent bytes')
+    for (const fd of [...fds, listener]) closeSync(fd)
+  })
+
+  it('passes an open fd over a Unix socket (SCM_RIGHTS)', async () => {
+    const file = join(temp.dir, 'passed.txt')
+    writeFileSync(file, 'what the receiver reads through the passed fd')
+    const path = join(temp.dir, 'pass.sock')
+    const listener = await ops.socket(AF_UNIX, SOCK_STREAM)
+    await ops.bind(listener, { path })
+    await ops.listen(listener)
+    const sender = await ops.socket(AF_UNIX, SOCK_STREAM)
+    const [{ fd: receiver }] = await Promise.all([ops.accept(listener), ops.connect(sender, { path })])
+    const passed = openSync(file, 'r')
+    expect(await ops.sendmsg(sender, { buffers: [Buffer.from('fd')], control: [{ kind: 'rights', fds: [passed] }] })).toBe(2)
+    closeSync(passed)
+    const message = await ops.recvmsg(receiver, [Buffer.alloc(8)], { controlLength: 64 })
+    expect(message.bytes).toBe(2)
+    const rights = message.control.find((entry) => entry.kind === 'rights')
+    expect(rights).toBeDefined()
+    const [fd] = (rights as { fds: number[] }).fds
+    expect(readFileSync(fd, 'utf8')).toBe('what the receiver reads through the passed fd')
+    for (const f of [fd, sender, receiver, listener]) closeSync(f)
+  })
+
+  it.skipIf(!zeroCopySupported)('sendZc keeps its buffer until the notification and resolves to the bytes sent', async () => {
+    const server = nodeNet.createServer()
+    const port = await listening(server)
+    const received = new Promise<Buffer>((resolve) =>
+      server.once('connection', (socket) => {
+        const chunks: Buffer[] = []
+        socket.on('data', (chunk) => chunks.push(chunk))
+        socket.on('end', () => resolve(Buffer.concat(chunks)))
+      }),
+    )
+    const fd = await ops.socket(AF_INET, SOCK_STREAM)
+    await ops.connect(fd, { address: '127.0.0.1', port })
+    const data = Buffer.alloc(1024 * 1024, 0x61)
+    const sent = ops.sendZc(fd, data)
+    globalThis.gc?.()
+    expect(await sent).toBe(data.length)
+    await ops.shutdown(fd, 'write')
+    expect((await received).equals(data)).toBe(true)
+    closeSync(fd)
+    await closed(server)
+  })
+
+  it('socket options through the ring, and a clear error for a bad fd', async () => {
+    const fd = await ops.socket(AF_INET, SOCK_STREAM)
+    await ops.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, 65536)
+    expect(await ops.getsockopt(fd, SOL_SOCKET, SO_RCVBUF)).toBe(2 * 65536) // the kernel doubles it (socket(7))
+    await expect(ops.getsockopt(12345, SOL_SOCKET, SO_RCVBUF)).rejects.toMatchObject({ code: 'EBADF' })
+    closeSync(fd)
+  })
+
+  it('an accept with a signal or a timeout', async () => {
+    const { fd: listener } = await tcpListener()
+    const controller = new AbortController()
+    const pending = ops.accept(listener, { signal: controller.signal })
+    controller.abort('no one came')
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError', cause: 'no one came' })
+    await expect(ops.accept(listener, { timeout: 20 })).rejects.toMatchObject({ code: 'ETIMEDOUT', syscall: 'accept' })
+    closeSync(listener)
+  })
+})
