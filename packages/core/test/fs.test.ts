@@ -256,12 +256,13 @@ describe('open and FileHandle', () => {
     const theirs = await b.read()
     expect(mine.bytesRead).toBe(theirs.bytesRead)
     expect(mine.buffer.length).toBe(theirs.buffer.length)
-    // A bigint position is a position (node:fs's documented form, which fs.readSync honours;
-    // node 20's FileHandle.read reads at the current position instead).
-    const big = await a.read(Buffer.alloc(4), 0, 4, 2n)
-    const sync = Buffer.alloc(4)
-    fs.readSync(a.fd, sync, 0, 4, 2n)
-    expect(big.buffer).toEqual(sync)
+    // Positions node:fs/promises does not read at (negative, bigint, fractional) on this Node.js:
+    // the same bytes, from the same current position.
+    for (const position of [-5, 2n, 1.5, -1n, '3']) {
+      const mine = await a.read(Buffer.alloc(2), 0, 2, position as never).catch((err: { code: string }) => err.code)
+      const theirs = await b.read(Buffer.alloc(2), 0, 2, position as never).catch((err: { code: string }) => err.code)
+      expect([String(position), typeof mine === 'string' ? mine : mine.buffer]).toEqual([String(position), typeof theirs === 'string' ? theirs : theirs.buffer])
+    }
     await a.close()
     await b.close()
   })
@@ -499,7 +500,7 @@ describe('mkdir, rm, unlink, rmdir, rename, symlink, link, truncate', () => {
 
 describe('the rest of node:fs/promises', () => {
   it('re-exports what io_uring has no operation for, so every name of node:fs/promises is here', () => {
-    for (const name of ['access', 'copyFile', 'readdir', 'readlink', 'realpath', 'chmod', 'chown', 'lchown', 'utimes', 'lutimes', 'mkdtemp', 'opendir', 'watch', 'cp', 'statfs'] as const) {
+    for (const name of ['access', 'copyFile', 'readdir', 'readlink', 'realpath', 'chmod', 'chown', 'lchown', 'utimes', 'lutimes', 'opendir', 'watch', 'cp', 'statfs'] as const) {
       expect([name, (ours as Record<string, unknown>)[name]]).toEqual([name, fsp[name]])
     }
     for (const name of Object.keys(fsp)) if (name !== 'default' && name !== 'glob') expect([name, name in ours]).toEqual([name, true])
