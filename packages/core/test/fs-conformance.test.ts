@@ -321,6 +321,26 @@ describe('mkdir, rm, rmdir, unlink, rename, link, symlink, truncate, mkdtemp', (
   })
 })
 
+describe('mkdtempDisposable', () => {
+  it('a temp directory that remove() and disposal delete with what it holds, as node:fs/promises (Node.js 24) has it', async () => {
+    const apis = [ours, ...('mkdtempDisposable' in fsp ? [fsp] : [])] as unknown as (typeof ours)[]
+    for (const api of apis) {
+      const made = await api.mkdtempDisposable(at('d-'))
+      expect(Object.getPrototypeOf(made)).toBe(null)
+      expect(Object.keys(made)).toEqual(['path', 'remove'])
+      fs.writeFileSync(join(made.path as string, 'inside'), 'x')
+      await made.remove()
+      expect(fs.existsSync(made.path as string)).toBe(false)
+      await made.remove()
+      const disposed = await api.mkdtempDisposable(at('e-'))
+      await disposed[Symbol.asyncDispose]()
+      expect(fs.existsSync(disposed.path as string)).toBe(false)
+    }
+    if ('mkdtempDisposable' in fsp) await same('mkdtempDisposable 5', (api) => (api as unknown as typeof ours).mkdtempDisposable(5 as never))
+    else expect(await outcome(() => ours.mkdtempDisposable(5 as never))).toEqual(await outcome(() => fsp.mkdtemp(5 as never)))
+  })
+})
+
 describe('FileHandle methods', () => {
   it('arguments: the same results and errors', async () => {
     const cases: [string, (h: fsp.FileHandle) => unknown][] = [

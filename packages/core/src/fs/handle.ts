@@ -9,7 +9,7 @@ import { promisify } from 'node:util'
 import * as native from '@iouring/native'
 import type { IoUring } from '../ring.js'
 import { invalidArgType, invalidArgValue, invalidState, outOfRange, type CodedError } from '../errors.js'
-import { getOptions, validateBoolean, validateInt32, validateInteger, validateObject, type FileOptions } from './options.js'
+import { NODE_MAJOR, getOptions, validateBoolean, validateInt32, validateInteger, validateObject, type FileOptions } from './options.js'
 import { readFromHandle } from './read.js'
 import { prepareData, writeAll, type WriteFileData } from './write.js'
 
@@ -19,9 +19,6 @@ const futimes = promisify(fs.futimes)
 const ftruncate = promisify(fs.ftruncate)
 const closeWithNode = promisify(fs.close)
 const EINVAL = -22
-
-/** The Node.js major version: FileHandle.read's position rules changed in 21. */
-const NODE_MAJOR = Number(process.versions.node.split('.')[0])
 
 /** What FileHandle.read resolves to (a null-prototype object, as node:fs's). */
 export interface FileReadResult<T extends NodeJS.ArrayBufferView> {

@@ -11,18 +11,23 @@ export type { FileReadResult, FileWriteResult, FileReadOptions, HandleReadFileOp
 export type { PathLike } from './path.js'
 export type { OpenFlags } from './flags.js'
 export type { WriteFileData } from './write.js'
+export type { DisposableTempDir } from './promises.js'
 export { FLAG_STRINGS } from './flags.js'
 
 // The one place the implementation is chosen: every export below comes from it.
 const api: typeof onRing = onRing
 
 export const {
-  access, appendFile, chmod, chown, constants, copyFile, cp, lchmod, lchown, link, lstat, lutimes, mkdir, mkdtemp, open, opendir,
-  readFile, readdir, readlink, realpath, rename, rm, rmdir, stat, statfs, symlink, truncate, unlink, utimes, watch, writeFile,
+  access, appendFile, chmod, chown, constants, copyFile, cp, glob, lchmod, lchown, link, lstat, lutimes, mkdir, mkdtemp, mkdtempDisposable, open,
+  opendir, readFile, readdir, readlink, realpath, rename, rm, rmdir, stat, statfs, symlink, truncate, unlink, utimes, watch, writeFile,
 } = api
 
-/** `import fs from '@iouring/core/fs'`: the same functions as one object, as node:fs/promises's default export. */
-export default {
-  access, appendFile, chmod, chown, constants, copyFile, cp, lchmod, lchown, link, lstat, lutimes, mkdir, mkdtemp, open, opendir,
-  readFile, readdir, readlink, realpath, rename, rm, rmdir, stat, statfs, symlink, truncate, unlink, utimes, watch, writeFile,
+/**
+ * `import fs from '@iouring/core/fs'`: the same functions as one object, as
+ * node:fs/promises's default export (glob only where the running Node.js has it).
+ */
+const all = {
+  access, appendFile, chmod, chown, constants, copyFile, cp, glob, lchmod, lchown, link, lstat, lutimes, mkdir, mkdtemp, mkdtempDisposable, open,
+  opendir, readFile, readdir, readlink, realpath, rename, rm, rmdir, stat, statfs, symlink, truncate, unlink, utimes, watch, writeFile,
 }
+export default Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined)) as typeof all

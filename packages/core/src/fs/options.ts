@@ -5,6 +5,9 @@ import { types } from 'node:util'
 import type { OpOptions } from '../engine.js'
 import { abortError, invalidArgType, invalidArgValue, outOfRange } from '../errors.js'
 
+/** The running Node.js's major version: some of node:fs's checks changed between versions, and the facade follows the one it runs on. */
+export const NODE_MAJOR = Number(process.versions.node.split('.')[0])
+
 /** The options every whole-file function reads (after getOptions). */
 export interface FileOptions {
   encoding?: BufferEncoding | 'buffer' | null

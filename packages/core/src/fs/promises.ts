@@ -5,13 +5,14 @@
 import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import type { BigIntStats, Stats } from 'node:fs'
-import { dirname } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import * as native from '@iouring/native'
 import { defaultRing, type IoUring } from '../ring.js'
+import { invalidArgValue } from '../errors.js'
 import { FileHandle, writeFileOptions } from './handle.js'
 import { parseFlags, parseMode, type OpenFlags } from './flags.js'
-import { checkAborted, getOptions, validateBoolean, validateInteger, validateRmdirOptions, type FileOptions } from './options.js'
+import { NODE_MAJOR, checkAborted, getOptions, validateBoolean, validateInteger, validateRmdirOptions, type FileOptions } from './options.js'
 import { pathText, validatePath, type PathLike } from './path.js'
 import { readWhole } from './read.js'
 import { prepareData, writeAll, type WriteFileData } from './write.js'
@@ -273,9 +274,15 @@ export function rename(oldPath: PathLike, newPath: PathLike): Promise<void> {
   })
 }
 
-/** Creates `path` as a symbolic link to `target` (`type` matters only on Windows, as in node:fs). */
-export function symlink(target: PathLike, path: PathLike, _type?: string | null): Promise<void> {
+const SYMLINK_TYPES = ['dir', 'file', 'junction', null, undefined]
+
+/**
+ * Creates `path` as a symbolic link to `target`. `type` matters only on
+ * Windows; from Node.js 24 on, node:fs refuses one that is not a symlink type.
+ */
+export function symlink(target: PathLike, path: PathLike, type?: string | null): Promise<void> {
   return promised(async () => {
+    if (NODE_MAJOR >= 24 && !SYMLINK_TYPES.includes(type)) throw invalidArgValue('type', "must be one of: 'dir', 'file', 'junction', null, undefined", type)
     await defaultRing().symlink(target, path)
   })
 }
@@ -342,3 +349,36 @@ export function mkdtemp(prefix: PathLike, options?: fs.EncodingOption | fs.Buffe
     }
   })
 }
+
+/** What mkdtempDisposable resolves to: the directory, and how to remove it with all it holds. */
+export interface DisposableTempDir extends AsyncDisposable {
+  readonly path: string | Buffer
+  remove(): Promise<void>
+}
+
+/**
+ * mkdtemp, resolving to `{ path, remove(), [Symbol.asyncDispose]() }`, as
+ * node:fs/promises's (Node.js 24): disposing or remove() deletes the
+ * directory and what it holds (nothing if it is gone); the path is resolved
+ * against the working directory of the moment it was made.
+ */
+export function mkdtempDisposable(prefix: PathLike, options?: fs.EncodingOption | fs.BufferEncodingOption): Promise<DisposableTempDir> {
+  return promised(async () => {
+    const path = await mkdtemp(prefix, options)
+    const fullPath = resolve(typeof path === 'string' ? path : path.toString())
+    const remove = async (): Promise<void> => {
+      await fsp.rm(fullPath, { recursive: true, force: true })
+    }
+    return {
+      __proto__: null,
+      path,
+      remove,
+      async [Symbol.asyncDispose]() {
+        await remove()
+      },
+    } as unknown as DisposableTempDir
+  })
+}
+
+/** node:fs/promises's glob (directory traversal, no io_uring operation), where the running Node.js has one (22 on); undefined before. */
+export const glob = (fsp as { glob?: (pattern: string | readonly string[], options?: object) => AsyncIterableIterator<unknown> }).glob
