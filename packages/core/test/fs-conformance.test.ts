@@ -3,10 +3,12 @@
 // message, syscall, path), thrown the same way (a rejection, never a
 // synchronous throw), with the same files left behind.
 import * as fs from 'node:fs'
+import { execFileSync } from 'node:child_process'
 import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as ours from '@iouring/core/fs'
+import { defaultRing } from '@iouring/core'
 import { tempDir } from './helpers.js'
 
 let dir: string
@@ -141,6 +143,23 @@ describe('readFile', () => {
     expect(facts(mine)).toEqual(facts(theirs))
     expect(mine.constructor.name).toBe('AbortError')
     expect(Object.hasOwn(mine, 'code') && Object.hasOwn(mine, 'name')).toBe(true)
+  })
+
+  it('an abort while a read waits (on a FIFO no one writes): the ring cancels it, and it rejects with the same AbortError class', async () => {
+    const fifo = at('fifo')
+    execFileSync('mkfifo', [fifo])
+    const keepOpen = fs.openSync(fifo, fs.constants.O_RDWR)
+    const controller = new AbortController()
+    const opened = defaultRing().stats.completions + 1
+    const reading = ours.readFile(fifo, { signal: controller.signal })
+    // The open's CQE arrives; the read is started from its continuation, and is in flight after one more turn.
+    while (defaultRing().stats.completions < opened) await new Promise((resolve) => setImmediate(resolve))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(defaultRing().pending).toBe(1)
+    controller.abort('stop')
+    const err = (await reading.catch((e: unknown) => e)) as Error & { code: string }
+    expect([err.constructor.name, err.name, err.code, err.message, err.cause]).toEqual(['AbortError', 'AbortError', 'ABORT_ERR', 'The operation was aborted', 'stop'])
+    fs.closeSync(keepOpen)
   })
 
   it('a signal wrapped in a Proxy is only read, as node:fs reads it (addEventListener is not touched)', async () => {
