@@ -324,6 +324,50 @@ describe('a FileHandle left open', () => {
   })
 })
 
+describe("Node.js APIs that take only node:fs's own FileHandle, and what works instead (README)", () => {
+  it('fs.createReadStream({ fd: handle }) and node:fs/promises readFile(handle) refuse ours; handle.createReadStream, { fd: handle.fd } and our readFile work', async () => {
+    fs.writeFileSync(at('f'), 'contents')
+    const handle = await ours.open(at('f'))
+    expect(() => fs.createReadStream(at('f'), { fd: handle as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
+    expect(await fsp.readFile(handle as never).catch((err: { code: string }) => err.code)).toBe('ERR_INVALID_ARG_TYPE')
+    expect(await ours.readFile(handle, 'utf8')).toBe('contents')
+    const viaFd: Buffer[] = []
+    for await (const chunk of fs.createReadStream(at('f'), { fd: handle.fd, start: 0, autoClose: false })) viaFd.push(chunk as Buffer)
+    expect(Buffer.concat(viaFd).toString()).toBe('contents')
+    await handle.close()
+  })
+
+  it("http2's respondWithFD(handle) refuses ours; respondWithFD(handle.fd) serves the file", async () => {
+    const data = randomFile(at('f'), 50_000)
+    const http2 = await import('node:http2')
+    const handle = await ours.open(at('f'))
+    const refused: string[] = []
+    const server = http2.createServer()
+    server.on('stream', (stream) => {
+      try {
+        stream.respondWithFD(handle as never)
+      } catch (err) {
+        refused.push((err as { code: string }).code)
+        stream.respondWithFD(handle.fd, { 'content-type': 'application/octet-stream' })
+      }
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const client = http2.connect(`http://127.0.0.1:${(server.address() as { port: number }).port}`)
+    const body = await new Promise<Buffer>((resolve, reject) => {
+      const parts: Buffer[] = []
+      const request = client.request({ ':path': '/' })
+      request.on('data', (chunk: Buffer) => parts.push(chunk))
+      request.on('end', () => resolve(Buffer.concat(parts)))
+      request.on('error', reject)
+    })
+    client.close()
+    await new Promise((resolve) => server.close(resolve))
+    await handle.close()
+    expect(refused).toEqual(['ERR_INVALID_ARG_TYPE'])
+    expect(body.equals(data)).toBe(true)
+  })
+})
+
 describe('the default export', () => {
   it('import fs from: the same functions under the same names as node:fs/promises (and mkdtempDisposable, which Node.js has from 24 on)', () => {
     const theirs = Object.keys((fsp as unknown as { default: object }).default)
