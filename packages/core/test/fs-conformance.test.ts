@@ -6,23 +6,12 @@ import * as fs from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as ours from '@iouring/core/fs'
 import { defaultRing } from '@iouring/core'
-import { tempDir } from './helpers.js'
+import { tempDirPerTest } from './helpers.js'
 
-let dir: string
-let cleanup: () => void
-
-beforeEach(() => {
-  ;({ dir, cleanup } = tempDir())
-})
-
-afterEach(() => {
-  cleanup()
-})
-
-const at = (...names: string[]): string => join(dir, ...names)
+const at = tempDirPerTest()
 
 type Api = typeof fsp
 
@@ -61,7 +50,7 @@ async function outcome(call: () => unknown): Promise<Record<string, unknown>> {
 /** The files under the temp directory and their contents. */
 function snapshot(): Record<string, string> {
   const files: Record<string, string> = {}
-  for (const entry of fs.readdirSync(dir, { recursive: true }) as string[]) {
+  for (const entry of fs.readdirSync(at(), { recursive: true }) as string[]) {
     const stats = fs.lstatSync(at(entry))
     files[entry] = stats.isFile() ? fs.readFileSync(at(entry), 'latin1') : stats.isDirectory() ? '<dir>' : '<other>'
   }
@@ -69,7 +58,7 @@ function snapshot(): Record<string, string> {
 }
 
 function fixture(): void {
-  for (const entry of fs.readdirSync(dir)) fs.rmSync(at(entry), { recursive: true, force: true })
+  for (const entry of fs.readdirSync(at())) fs.rmSync(at(entry), { recursive: true, force: true })
   fs.writeFileSync(at('file'), '0123456789')
   fs.mkdirSync(at('dir'))
 }

@@ -6,24 +6,13 @@ import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import oursDefault, * as ours from '@iouring/core/fs'
 import { defaultRing } from '@iouring/core'
-import { forceGc, tempDir } from './helpers.js'
+import { forceGc, tempDirPerTest } from './helpers.js'
 import { randomFile } from './files-helpers.js'
 
-let dir: string
-let cleanup: () => void
-
-beforeEach(() => {
-  ;({ dir, cleanup } = tempDir())
-})
-
-afterEach(() => {
-  cleanup()
-})
-
-const at = (...names: string[]): string => join(dir, ...names)
+const at = tempDirPerTest()
 
 type Handle = ours.FileHandle | fsp.FileHandle
 

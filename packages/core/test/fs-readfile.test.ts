@@ -4,22 +4,12 @@ import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import * as ours from '@iouring/core/fs'
 import { defaultRing } from '@iouring/core'
-import { tempDir } from './helpers.js'
+import { tempDirPerTest } from './helpers.js'
 
-let dir: string
-let cleanup: () => void
-
-beforeEach(() => {
-  ;({ dir, cleanup } = tempDir())
-})
-
-afterEach(() => {
-  cleanup()
-})
-
+const at = tempDirPerTest()
 const packageDir = join(import.meta.dirname ?? '.', '..')
 
 /** What `child` printed on stdout, once it has exited successfully. */
@@ -65,7 +55,7 @@ function pattern(total: number): Buffer {
 
 describe('readFile of streams: every byte, in order', () => {
   it('a FIFO fed 1000 bytes at a time gives all 204,800 bytes, as node:fs/promises does', async () => {
-    const fifo = join(dir, 'fifo')
+    const fifo = at('fifo')
     execFileSync('mkfifo', [fifo])
     const total = 204800
     for (const api of [ours, fsp] as unknown as (typeof fsp)[]) {

@@ -89,6 +89,15 @@ function readPosition(position: unknown, length: number): number | bigint {
   throw invalidArgType('position', 'of type bigint or integer', position)
 }
 
+/**
+ * node:fs's `{ offset = 0, length = buffer.byteLength - offset, position = null } = params`:
+ * the buffer's length is read only when `length` is absent (a null buffer then fails as in node:fs).
+ */
+function regionOf(params: object, buffer: unknown): { offset: unknown; length: unknown; position: unknown } {
+  const { offset = 0, length, position = null } = params as { offset?: unknown; length?: unknown; position?: unknown }
+  return { offset, length: length === undefined ? (buffer as ArrayBufferView).byteLength - (offset as number) : length, position }
+}
+
 function validateBuffer(buffer: unknown, name = 'buffer'): asserts buffer is NodeJS.ArrayBufferView {
   if (!ArrayBuffer.isView(buffer)) throw invalidArgType(name, 'an instance of Buffer, TypedArray, or DataView', buffer)
 }
@@ -206,17 +215,10 @@ export class FileHandle extends EventEmitter implements AsyncDisposable {
       if (bufferOrParams !== undefined) validateObject(bufferOrParams, 'options', true)
       const params = (bufferOrParams ?? {}) as FileReadOptions<NodeJS.ArrayBufferView>
       buffer = params.buffer === undefined ? Buffer.alloc(16384) : params.buffer
-      offset = params.offset === undefined ? 0 : params.offset
-      length = params.length === undefined ? buffer.byteLength - (offset as number) : params.length
-      position = params.position === undefined ? null : params.position
+      ;({ offset, length, position } = regionOf(params, buffer))
       validateBuffer(buffer)
     }
-    if (offset !== null && typeof offset === 'object') {
-      const params = offset as FileReadOptions<NodeJS.ArrayBufferView>
-      offset = params.offset === undefined ? 0 : params.offset
-      length = params.length === undefined ? buffer.byteLength - (offset as number) : params.length
-      position = params.position === undefined ? null : params.position
-    }
+    if (offset !== null && typeof offset === 'object') ({ offset, length, position } = regionOf(offset, buffer))
     if (offset === null || offset === undefined) offset = 0
     else validateInteger(offset, 'offset', 0)
     const from = offset as number
@@ -246,12 +248,7 @@ export class FileHandle extends EventEmitter implements AsyncDisposable {
       let offset = offsetOrOptions
       let length = lengthArg
       let position = positionArg
-      if (typeof offset === 'object') {
-        const params = (offsetOrOptions ?? {}) as { offset?: unknown; length?: unknown; position?: unknown }
-        offset = params.offset === undefined ? 0 : params.offset
-        length = params.length === undefined ? buffer.byteLength - (offset as number) : params.length
-        position = params.position === undefined ? null : params.position
-      }
+      if (typeof offset === 'object') ({ offset, length, position } = regionOf(offsetOrOptions ?? {}, buffer))
       if (offset === null || offset === undefined) offset = 0
       else validateInteger(offset, 'offset', 0)
       const from = offset as number
