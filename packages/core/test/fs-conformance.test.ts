@@ -245,6 +245,10 @@ describe('open, stat, lstat', () => {
       ['stat null options, path 42', (api) => api.stat(42 as never, null as never)],
       ['stat { bigint: 1 }', (api) => api.stat(at('file'), { bigint: 1 } as never)],
       ['stat missing', (api) => api.stat(at('missing'))],
+      ['stat missing, throwIfNoEntry false', (api) => api.stat(at('missing'), { throwIfNoEntry: false } as never)],
+      ['stat under a file, throwIfNoEntry false', (api) => api.stat(at('file', 'x'), { throwIfNoEntry: false } as never)],
+      ['stat a file, throwIfNoEntry false', (api) => api.stat(at('file'), { throwIfNoEntry: false } as never)],
+      ['stat 42, throwIfNoEntry false', (api) => api.stat(42 as never, { throwIfNoEntry: false } as never)],
       ['lstat null options', (api) => api.lstat(at('file'), null as never)],
       ['lstat a directory', (api) => api.lstat(at('dir'))],
     ]

@@ -85,6 +85,9 @@ export function open(path: PathLike, flags?: OpenFlags, mode?: fs.Mode): Promise
 
 type StatOptions = { bigint?: boolean } | undefined
 
+/** stat's options: node:fs's, and `throwIfNoEntry` where the running node:fs/promises takes it. */
+export type StatFileOptions = fs.StatOptions & { throwIfNoEntry?: boolean }
+
 /** Node's order: the path is checked before the options are read (null options fail as property reads). */
 function bigintOption(path: unknown, options: StatOptions | null): typeof BIGINT | undefined {
   if (options === undefined) return undefined
@@ -92,15 +95,28 @@ function bigintOption(path: unknown, options: StatOptions | null): typeof BIGINT
   return (options as { bigint?: boolean }).bigint === true ? BIGINT : undefined
 }
 
-export function stat(path: PathLike, options?: fs.StatOptions & { bigint?: false }): Promise<Stats>
-export function stat(path: PathLike, options: fs.StatOptions & { bigint: true }): Promise<BigIntStats>
-export function stat(path: PathLike, options?: fs.StatOptions): Promise<Stats | BigIntStats>
-export function stat(path: PathLike, options?: fs.StatOptions): Promise<Stats | BigIntStats> {
+export function stat(path: PathLike, options?: StatFileOptions & { bigint?: false }): Promise<Stats>
+export function stat(path: PathLike, options: StatFileOptions & { bigint: true }): Promise<BigIntStats>
+export function stat(path: PathLike, options?: StatFileOptions): Promise<Stats | BigIntStats | undefined>
+export function stat(path: PathLike, options?: StatFileOptions): Promise<Stats | BigIntStats | undefined> {
+  let stats: Promise<Stats | BigIntStats>
   try {
-    return defaultRing().stat(path, bigintOption(path, options))
+    stats = defaultRing().stat(path, bigintOption(path, options))
   } catch (err) {
     return Promise.reject(err as Error)
   }
+  return options?.throwIfNoEntry === false ? stats.catch(unlessNoEntry) : stats
+}
+
+/** Whether the running node:fs/promises's stat takes `throwIfNoEntry` (Node.js 24.x, 25.7): asked once, of a path that cannot exist. */
+let statTakesThrowIfNoEntry: Promise<boolean> | undefined
+
+/** `{ throwIfNoEntry: false }`: a missing file (ENOENT, ENOTDIR) is undefined, where node:fs/promises takes the option. */
+async function unlessNoEntry(err: { code?: string }): Promise<undefined> {
+  if (err.code !== 'ENOENT' && err.code !== 'ENOTDIR') throw err
+  statTakesThrowIfNoEntry ??= fsp.stat('/dev/null/none', { throwIfNoEntry: false } as fs.StatOptions).then((result) => result === undefined, () => false)
+  if (!(await statTakesThrowIfNoEntry)) throw err
+  return undefined
 }
 
 export function lstat(path: PathLike, options?: fs.StatOptions & { bigint?: false }): Promise<Stats>
