@@ -11,7 +11,7 @@ export type { FileReadResult, FileWriteResult, FileReadOptions, HandleReadFileOp
 export type { PathLike } from './path.js'
 export type { OpenFlags } from './flags.js'
 export type { WriteFileData } from './write.js'
-export type { DisposableTempDir } from './promises.js'
+export type { DisposableTempDir, StatFileOptions } from './promises.js'
 export { FLAG_STRINGS } from './flags.js'
 
 // The one place the implementation is chosen: every export below comes from it.
