@@ -16,6 +16,13 @@
 //    what its size says) and reads go on from there until one returns 0.
 //    Anything else (size 0, as in /proc; not a regular file): reads at the
 //    current position until one returns 0.
+//
+// The first two reads are not linked into one submission: with
+// IOSQE_IO_HARDLINK (a short read severs a plain link) the second would run
+// in the same io-wq hand-off where reads go to io-wq (tmpfs: 30% less CPU
+// for a 4 KiB file), but a linked request that has not started cannot be
+// cancelled: an abort, or dispose(), while the first read waits on a FIFO
+// would leave the second waiting for data that may never come.
 
 import type { IoUring } from '../ring.js'
 import type { OpOptions } from '../engine.js'
