@@ -65,7 +65,7 @@ function notImplemented(what: string): Error & CodedError {
 
 /** A view of `length` bytes of `buffer` from byte `offset`. */
 function region(buffer: ArrayBufferView, offset: number, length: number): Uint8Array {
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength).subarray(offset, offset + length)
+  return new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length)
 }
 
 /** A position node:fs reads or writes at: a safe integer >= 0, else the current position (-1). */
