@@ -14,11 +14,23 @@ export function unsupportedOperation(name: string, since: string, kernel: string
   return unsupported(`IORING_OP_${name}`, since, kernel)
 }
 
-/** Node's AbortError: `name` 'AbortError', `code` 'ABORT_ERR', the signal's reason as `cause`. */
-export function abortError(reason: unknown): Error & CodedError {
-  const err = Object.assign(new Error('The operation was aborted', { cause: reason }), { code: 'ABORT_ERR' })
-  err.name = 'AbortError'
-  return err
+/**
+ * Node's AbortError (what node:fs/promises and the timers reject with): its
+ * own class, `code` 'ABORT_ERR', `name` 'AbortError', the reason as `cause`.
+ */
+export class AbortError extends Error {
+  code: string
+
+  constructor(message = 'The operation was aborted', options?: ErrorOptions) {
+    super(message, options)
+    this.code = 'ABORT_ERR'
+    this.name = 'AbortError'
+  }
+}
+
+/** The AbortError an operation rejects with when `reason` aborted its signal. */
+export function abortError(reason: unknown): AbortError {
+  return new AbortError(undefined, { cause: reason })
 }
 
 /**

@@ -2,11 +2,28 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, openSync, rmSync, constants } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterEach, beforeEach } from 'vitest'
 
 /** A fresh temp directory, removed by the returned cleanup. */
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'iouring-core-'))
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/**
+ * A fresh temp directory for each test of the file (or describe block) that
+ * calls this: `at(...names)` is a path in it, `at()` the directory itself.
+ */
+export function tempDirPerTest(): (...names: string[]) => string {
+  let current: { dir: string; cleanup: () => void } | undefined
+  beforeEach(() => {
+    current = tempDir()
+  })
+  afterEach(() => {
+    current?.cleanup()
+    current = undefined
+  })
+  return (...names) => join((current as { dir: string }).dir, ...names)
 }
 
 /** An empty FIFO opened read-write: a read on it stays pending until someone writes. */

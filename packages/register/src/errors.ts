@@ -6,6 +6,7 @@ import * as native from '@iouring/native'
 import type { SystemError } from '@iouring/native'
 import { REGISTER_OPS } from '@iouring/ops'
 import { readFileSync } from 'node:fs'
+import { inspect } from 'node:util'
 import { kernelAtLeast, kernelVersion, type KernelVersion } from './kernel.js'
 
 export interface CodedError extends Error {
@@ -22,25 +23,74 @@ function coded<E extends Error>(err: E, code: string): E & CodedError {
   return Object.assign(err, { code })
 }
 
+/** How Node's ERR_INVALID_ARG_TYPE describes the value it received (determineSpecificType). */
 function describe(value: unknown): string {
   if (value === null) return 'null'
   if (value === undefined) return 'undefined'
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`
-  if (typeof value === 'object') return `an instance of ${value.constructor?.name ?? 'Object'}`
-  const shown = String(value).slice(0, 28)
-  return `type ${typeof value} (${typeof value === 'string' ? `'${shown}'` : shown})`
+  switch (typeof value) {
+    case 'bigint':
+      return `type bigint (${value}n)`
+    case 'number':
+      return `type number (${Object.is(value, -0) ? '-0' : String(value)})`
+    case 'boolean':
+    case 'symbol':
+      return `type ${typeof value} (${String(value)})`
+    case 'function':
+      return `function ${value.name}`
+    case 'object': {
+      const ctor = (value as { constructor?: { name?: string } }).constructor
+      if (ctor && 'name' in ctor) return `an instance of ${ctor.name}`
+      return inspect(value, { depth: -1 })
+    }
+    case 'string': {
+      const shown = value.length > 28 ? `${value.slice(0, 25)}...` : value
+      return `type string (${shown.includes("'") ? JSON.stringify(shown) : `'${shown}'`})`
+    }
+    default:
+      return `type ${typeof value} (${inspect(value)})`
+  }
 }
 
+/** Node's word for what `name` names: a dotted name is an options property. */
+function kindOf(name: string): string {
+  return name.includes('.') ? 'property' : 'argument'
+}
+
+/** ERR_INVALID_ARG_TYPE with Node's wording: `expected` is the phrase after "must be" ("of type string"). */
 export function invalidArgType(name: string, expected: string, actual: unknown): TypeError & CodedError {
-  return coded(new TypeError(`The "${name}" argument must be ${expected}. Received ${describe(actual)}`), 'ERR_INVALID_ARG_TYPE')
+  const subject = name.endsWith(' argument') ? name : `"${name}" ${kindOf(name)}`
+  return coded(new TypeError(`The ${subject} must be ${expected}. Received ${describe(actual)}`), 'ERR_INVALID_ARG_TYPE')
 }
 
-export function invalidArgValue(name: string, reason: string): TypeError & CodedError {
-  return coded(new TypeError(`The argument '${name}' ${reason}`), 'ERR_INVALID_ARG_VALUE')
+/**
+ * ERR_INVALID_ARG_VALUE with Node's wording. Given the `value`, the message
+ * ends as Node's does: ". Received <value, inspected>".
+ */
+export function invalidArgValue(name: string, reason: string, ...value: [unknown?]): TypeError & CodedError {
+  let message = `The ${kindOf(name)} '${name}' ${reason}`
+  if (value.length > 0) {
+    const shown = inspect(value[0])
+    message += `. Received ${shown.length > 128 ? `${shown.slice(0, 128)}...` : shown}`
+  }
+  return coded(new TypeError(message), 'ERR_INVALID_ARG_VALUE')
 }
 
+/** ERR_OUT_OF_RANGE with Node's wording (large integers with _ separators, bigints with n). */
 export function outOfRange(name: string, range: string, actual: unknown): RangeError & CodedError {
-  return coded(new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${String(actual)}`), 'ERR_OUT_OF_RANGE')
+  let received: string
+  if (Number.isInteger(actual) && Math.abs(actual as number) > 2 ** 32) received = withSeparators(String(actual))
+  else if (typeof actual === 'bigint') received = `${actual > 2n ** 32n || actual < -(2n ** 32n) ? withSeparators(String(actual)) : String(actual)}n`
+  else received = inspect(actual)
+  return coded(new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${received}`), 'ERR_OUT_OF_RANGE')
+}
+
+/** 1234567 as 1_234_567. */
+function withSeparators(digits: string): string {
+  const start = digits[0] === '-' ? 1 : 0
+  let end = digits.length
+  let grouped = ''
+  for (; end >= start + 4; end -= 3) grouped = `_${digits.slice(end - 3, end)}${grouped}`
+  return `${digits.slice(0, end)}${grouped}`
 }
 
 export function invalidState(message: string): Error & CodedError {

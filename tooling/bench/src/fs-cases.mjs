@@ -60,18 +60,18 @@ export const fsCases = {
     return measureDepth(depth, () => writeFile(files[next++ % depth], data))
   },
 
-  /** stat of every file named in `dir` (count of them), all started at once, results kept: stats per second. */
-  async 'fs-stat'({ api, dir, count }) {
+  /** stat of every file named in `dir` (count of them), all started at once, results kept (or, `keep: false`, dropped as they come): stats per second. */
+  async 'fs-stat'({ api, dir, count, keep = true }) {
     const names = Array.from({ length: count }, (_, i) => `${dir}/${i}`)
     if (api === 'callback') {
       const all = () =>
         new Promise((resolve, reject) => {
-          const results = new Array(count)
+          const results = keep ? new Array(count) : undefined
           let left = count
           names.forEach((name, i) =>
             fs.stat(name, (err, stats) => {
               if (err) return reject(err)
-              results[i] = stats
+              if (results) results[i] = stats
               if (--left === 0) resolve(results)
             }),
           )
@@ -79,7 +79,9 @@ export const fsCases = {
       return repeat(all, count)
     }
     const { stat } = promiseApis[api]
-    return repeat(() => Promise.all(names.map((name) => stat(name))), count)
+    if (keep) return repeat(() => Promise.all(names.map((name) => stat(name))), count)
+    const dropped = () => 0
+    return repeat(() => Promise.all(names.map((name) => stat(name).then(dropped))), count)
   },
 
   /** copyFile of `src` to `dst`, one after another: copies per second. */

@@ -1,8 +1,8 @@
 // node:fs flag strings and file modes, in the one place they are parsed.
 
-import { inspect } from 'node:util'
 import { O_APPEND, O_CREAT, O_EXCL, O_RDONLY, O_RDWR, O_SYNC, O_TRUNC, O_WRONLY } from '@iouring/ops'
-import { invalidArgType, invalidArgValue, outOfRange } from '../errors.js'
+import { invalidArgValue } from '../errors.js'
+import { validateInt32, validateUint32 } from './options.js'
 
 /** A flag string node:fs accepts ('r', 'w+', 'ax', ...) or O_* bits. */
 export type OpenFlags = string | number
@@ -33,28 +33,26 @@ export const FLAG_STRINGS: Readonly<Record<string, number>> = Object.freeze({
   'sa+': O_APPEND | O_CREAT | O_RDWR | O_SYNC,
 })
 
-/** O_* bits for a flag string or number, as node:fs parses them (undefined/null: 'r'). */
+/** O_* bits for a flag string or number, as node:fs's stringToFlags (undefined/null: 'r'). */
 export function parseFlags(flags: unknown, name = 'flags'): number {
-  if (flags === undefined || flags === null) return O_RDONLY
   if (typeof flags === 'number') {
-    if (!Number.isInteger(flags) || flags < -(2 ** 31) || flags > 2 ** 32 - 1) throw outOfRange(name, 'an integer that fits in 32 bits', flags)
-    return flags | 0
+    validateInt32(flags, name)
+    return flags
   }
+  if (flags === undefined || flags === null) return O_RDONLY
   if (typeof flags === 'string' && Object.hasOwn(FLAG_STRINGS, flags)) return FLAG_STRINGS[flags]
-  if (typeof flags !== 'string') throw invalidArgType(name, 'of type string or number', flags)
-  throw invalidArgValue(name, `is invalid. Received ${inspect(flags)}`)
+  throw invalidArgValue('flags', 'is invalid', flags)
 }
 
 const OCTAL = /^[0-7]+$/
 
-/** A file mode as node:fs parses one: a 32-bit unsigned integer or an octal string; `def` when absent. */
-export function parseMode(mode: unknown, name: string, def: number): number {
-  if (mode === undefined || mode === null) return def
-  if (typeof mode === 'string') {
-    if (!OCTAL.test(mode)) throw invalidArgValue(name, `must be a 32-bit unsigned integer or an octal string. Received ${inspect(mode)}`)
-    return parseInt(mode, 8)
+/** A file mode as node:fs's parseFileMode takes one: a 32-bit unsigned integer or an octal string; `def` when absent. */
+export function parseMode(mode: unknown, name: string, def?: number): number {
+  const value = mode ?? def
+  if (typeof value === 'string') {
+    if (!OCTAL.test(value)) throw invalidArgValue(name, 'must be a 32-bit unsigned integer or an octal string', value)
+    return parseInt(value, 8)
   }
-  if (typeof mode !== 'number') throw invalidArgType(name, 'of type number', mode)
-  if (!Number.isInteger(mode) || mode < 0 || mode > 0xffffffff) throw outOfRange(name, '>= 0 && <= 4294967295', mode)
-  return mode
+  validateUint32(value, name)
+  return value
 }

@@ -28,8 +28,7 @@ export function validatePath(path: unknown, name = 'path'): string | Buffer {
 }
 
 function nullBytes(name: string, path: string | Uint8Array): Error {
-  const shown = typeof path === 'string' ? `'${path}'` : `Buffer <${Buffer.from(path.buffer, path.byteOffset, path.byteLength).toString('hex')}>`
-  return invalidArgValue(name, `must be a string, Uint8Array, or URL without null bytes. Received ${shown}`)
+  return invalidArgValue(name, 'must be a string, Uint8Array, or URL without null bytes', path)
 }
 
 // Encoded paths are bump-allocated from 64 KiB slabs that are never reused:

@@ -199,15 +199,3 @@ export function bigIntStatsResult(res: number, id: number): BigIntStats {
   free.push(id)
   return stats
 }
-
-/** The size and file type of the struct statx in buffer `id` (readFile), without releasing it. */
-export function statxSize(id: number): number {
-  const { u32 } = slabs[(id / PER_SLAB) | 0]
-  const w = ((id % PER_SLAB) * ENTRY) >>> 2
-  return u32[w + (STX_SIZE >>> 2)] + u32[w + (STX_SIZE >>> 2) + 1] * 2 ** 32
-}
-
-export function statxMode(id: number): number {
-  const { u32 } = slabs[(id / PER_SLAB) | 0]
-  return u32[(((id % PER_SLAB) * ENTRY) >>> 2) + (STX_MODE >>> 2)] & 0xffff
-}
