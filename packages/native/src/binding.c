@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -786,17 +787,36 @@ static napi_value js_address(napi_env env, napi_callback_info info) {
   return out;
 }
 
-// check() -> 0 | -errno: is io_uring there and allowed for this process?
-// A setup with 0 entries answers without creating anything (EINVAL when
-// io_uring works); a real ring would start this thread's io-wq with a bound
-// of one worker, which every later ring of the thread would inherit.
+// check(call) -> 0 | -errno: may this process make io_uring system call
+// `call` (0 io_uring_setup, 1 io_uring_enter, 2 io_uring_register)? Each is
+// made so that it creates nothing: a setup with 0 entries (EINVAL when
+// io_uring works; a real ring would start this thread's io-wq with a bound of
+// one worker, which every later ring of the thread would inherit), an enter
+// or a register on fd INT_MAX, which no process can have open (EBADF when
+// allowed; fd -1 means a ring-less registration to newer kernels). A seccomp filter may deny any
+// one of them; the sysctl kernel.io_uring_disabled only the setup.
 static napi_value js_check(napi_env env, napi_callback_info info) {
-  (void)info;
-  struct iou_params p;
-  memset(&p, 0, sizeof(p));
-  int fd = sys_setup(0, &p);
-  if (fd >= 0) close(fd);
-  return make_errno(env, fd >= 0 || fd == -EINVAL ? 0 : fd);
+  size_t argc = 1;
+  napi_value argv[1];
+  uint32_t call = 0;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc > 0) NAPI_CALL(env, napi_get_value_uint32(env, argv[0], &call));
+  long ret;
+  int allowed;
+  if (call == 0) {
+    struct iou_params p;
+    memset(&p, 0, sizeof(p));
+    ret = syscall(SYS_io_uring_setup, 0, &p);
+    if (ret >= 0) close((int)ret);
+    allowed = EINVAL;
+  } else if (call == 1) {
+    ret = syscall(SYS_io_uring_enter, INT_MAX, 0, 0, 0, NULL, 0);
+    allowed = EBADF;
+  } else {
+    ret = syscall(SYS_io_uring_register, INT_MAX, 0, NULL, 0);
+    allowed = EBADF;
+  }
+  return make_errno(env, ret >= 0 || errno == allowed ? 0 : -errno);
 }
 
 // ringEventfd(handle) -> the eventfd the addon registered with a
