@@ -14,7 +14,8 @@ describe('@iouring/buffers loads through import and require, with types', () => 
     expect(keys).toEqual(expect.arrayContaining(['BufferRing', 'BufferGroup', 'BufferLease', 'LegacyBufferGroup', 'provideBuffers', 'bufferGroup', 'FixedBufferPool']))
     const root = dirname(require.resolve('@iouring/buffers/package.json'))
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-    expect(manifest.os).toEqual(['linux'])
+    // Installs and loads anywhere: where io_uring is missing, availability() says why.
+    expect(manifest.os).toBeUndefined()
     const dot = manifest.exports['.']
     for (const path of [dot.import.types, dot.import.default, dot.require.types, dot.require.default]) {
       expect(existsSync(join(root, path)), path).toBe(true)
