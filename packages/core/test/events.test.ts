@@ -1,3 +1,4 @@
+// @module-tag ring
 import { spawn } from 'node:child_process'
 import { closeSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'

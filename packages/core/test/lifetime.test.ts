@@ -1,3 +1,4 @@
+// @module-tag ring
 import { spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { closeSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs'
