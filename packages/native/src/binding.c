@@ -137,7 +137,11 @@ typedef struct ring_s {
   int handles_open;
   int closing;
   napi_async_cleanup_hook_handle cleanup;
+  struct ring_s *next_in_thread;  // thread_rings
 } ring_t;
+
+// The open rings of this thread (each JavaScript thread has its own loop).
+static __thread ring_t *thread_rings;
 
 #define NAPI_CALL(env, call)                                          \
   do {                                                                \
@@ -237,23 +241,40 @@ static int cq_ready(ring_t *r) {
 // from waiting.
 #define PREPARE_ROUNDS 8
 
+// Flushes ring `r`; false when that failed and JavaScript was told.
+static bool flush_or_report(ring_t *r) {
+  int ret = flush(r, 0);
+  // EAGAIN/EBUSY clear up once completions are reaped; anything else is a
+  // bug worth surfacing, and JavaScript is the one that can report it.
+  if (ret >= 0 || ret == -EAGAIN || ret == -EBUSY) return true;
+  r->ctrl_i32[CTRL_FLUSH_ERR] = ret;
+  call_js(r, ret);
+  return false;
+}
+
 static void on_prepare(uv_prepare_t *h) {
   ring_t *r = h->data;
+  bool called_js = false;
   for (int round = 0; !r->closing; round++) {
-    int ret = flush(r, 0);
-    // EAGAIN/EBUSY clear up once completions are reaped; anything else is a
-    // bug worth surfacing, and JavaScript is the one that can report it.
-    if (ret < 0 && ret != -EAGAIN && ret != -EBUSY) {
-      r->ctrl_i32[CTRL_FLUSH_ERR] = ret;
-      call_js(r, ret);
+    if (!flush_or_report(r)) {
+      called_js = true;
       break;
     }
     // The loop always ends right after a flush.
     if (round == PREPARE_ROUNDS || (r->p.flags & IOU_SETUP_DEFER_TASKRUN) || !cq_ready(r)) break;
     r->stats[CTRL_WAKEUPS] += 1;
     call_js(r, 0);
+    called_js = true;
   }
   if (!r->closing) update_ref(r);
+  // What JavaScript did may have put work on this thread's other rings,
+  // whose prepare hooks may have run already in this loop iteration: flush
+  // them too, or the loop would block with that work unsubmitted. Their
+  // completions wake the loop through their own fds.
+  if (!called_js) return;
+  for (ring_t *other = thread_rings; other != NULL; other = other->next_in_thread) {
+    if (other != r && !other->closing) flush_or_report(other);
+  }
 }
 
 // DEFER_TASKRUN rings: task work (and with it most completions) runs only
@@ -381,6 +402,14 @@ static void on_handle_closed(uv_handle_t *h) {
 static void begin_close(ring_t *r) {
   if (r->closing) return;
   r->closing = 1;
+  // Unlinked, its own link stays: a walk of thread_rings standing on it
+  // goes on (the struct is freed only once its handles have closed).
+  for (ring_t **link = &thread_rings; *link != NULL; link = &(*link)->next_in_thread) {
+    if (*link == r) {
+      *link = r->next_in_thread;
+      break;
+    }
+  }
   uv_poll_stop(&r->poll);
   uv_prepare_stop(&r->prepare);
   if (r->evfd >= 0) uv_poll_stop(&r->evpoll);
@@ -559,6 +588,8 @@ static napi_value js_setup(napi_env env, napi_callback_info info) {
   // From here on the ring is only freed through begin_close().
   uv_prepare_init(loop, &r->prepare);
   r->handles_open = 2;
+  r->next_in_thread = thread_rings;
+  thread_rings = r;
   r->poll.data = r;
   r->prepare.data = r;
   uv_unref((uv_handle_t *)&r->poll);
