@@ -209,7 +209,7 @@ export class IoUring implements AsyncDisposable {
   submit(): number {
     const engine = this.#engine
     if (engine.state === State.Closed) throw ringClosed()
-    engine.sq.publish()
+    engine.sq.publish(true)
     const submitted = native.submit(engine.handle)
     if (submitted < 0) throw native.systemError(submitted, 'io_uring_enter')
     return submitted
@@ -223,7 +223,7 @@ export class IoUring implements AsyncDisposable {
     const engine = this.#engine
     if (engine.state === State.Closed) throw ringClosed()
     validateUint32(waitNr, 'waitNr')
-    engine.sq.publish()
+    engine.sq.publish(true)
     let flags = IORING_ENTER_GETEVENTS
     let arg: DataView | undefined
     if (options?.timeoutMs !== undefined) {
