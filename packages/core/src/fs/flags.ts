@@ -41,7 +41,7 @@ export function parseFlags(flags: unknown, name = 'flags'): number {
     return flags | 0
   }
   if (typeof flags === 'string' && Object.hasOwn(FLAG_STRINGS, flags)) return FLAG_STRINGS[flags]
-  if (typeof flags !== 'string') throw invalidArgType(name, 'of type string or number', flags)
+  // node:fs answers anything else, of whatever type, as an invalid value.
   throw invalidArgValue(name, `is invalid. Received ${inspect(flags)}`)
 }
 

@@ -162,7 +162,7 @@ export function mkdir(path: PathLike, options?: fs.Mode | fs.MakeDirectoryOption
     let recursive = false
     if (typeof options === 'number' || typeof options === 'string') mode = options
     else if (options !== undefined && options !== null) {
-      if (typeof options !== 'object') throw invalidArgType('options', 'of type object', options)
+      // node:fs reads the fields of whatever it is given (a boolean has neither).
       if (options.recursive !== undefined) recursive = validateBoolean(options.recursive, 'options.recursive')
       if (options.mode !== undefined) mode = options.mode
     }
