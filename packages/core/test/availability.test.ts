@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { denyIoUring } from '@iouring/seccomp'
-import { availability } from '@iouring/core'
+import { availability, type Availability } from '@iouring/core'
 import { tempDir } from './helpers.js'
 
 // What a user of @iouring/core sees where io_uring is denied, each denial
@@ -19,13 +19,16 @@ beforeAll(() => ({ dir, cleanup } = tempDir()))
 afterAll(() => cleanup())
 
 /** Runs an ES module body with `node` behind `wrapper`; returns the last line it printed, parsed. */
-function child(wrapper: string[], script: string): any {
+function child<T>(wrapper: string[], script: string): T {
   const [command, ...args] = [...wrapper, process.execPath, '--input-type=module', '-e', script]
   const result = spawnSync(command, args, { cwd: packageDir, encoding: 'utf8', timeout: 20_000 })
   expect(result.stderr).toBe('')
   expect(result.status).toBe(0)
   return JSON.parse(result.stdout.trim().split('\n').pop()!)
 }
+
+/** What a child saw `make()` throw, or null. */
+type Thrown = { code: string; reason: string; errno: number; syscall: string; message: string } | null
 
 /** Prints what `make()` threw as JSON fields. */
 const THROWN = `(make) => { try { make(); return null } catch (err) { return { code: err.code, reason: err.reason, errno: err.errno, syscall: err.syscall, message: err.message } } }`
@@ -38,7 +41,7 @@ const SECCOMP_MESSAGE = (syscall: string, code: string) =>
 describe('where a seccomp filter denies io_uring', () => {
   for (const [errno, value] of [['EPERM', -1], ['ENOSYS', -38]] as const) {
     it(`(${errno}) every package loads by import and require, and new IoUring() / defaultRing() throw ERR_IOURING_UNAVAILABLE saying why`, () => {
-      const seen = child([denyIoUring, `--errno=${errno}`], `
+      const seen = child<{ loaded: Record<string, unknown>; availability: Availability; ctor: Thrown; defaultRing: Thrown }>([denyIoUring, `--errno=${errno}`], `
         import { createRequire } from 'node:module'
         const require = createRequire(process.cwd() + '/')
         const names = ['@iouring/native', '@iouring/ops', '@iouring/register', '@iouring/core', '@iouring/core/fs']
@@ -61,7 +64,7 @@ describe('where a seccomp filter denies io_uring', () => {
 
   // Under a filter of its own (CI's denial step) the child's setup is denied first.
   it.skipIf(!here.available)('(io_uring_enter only) new IoUring() refuses at once instead of failing every operation later', () => {
-    const seen = child([denyIoUring, '--only=enter'], `
+    const seen = child<{ ctor: Thrown }>([denyIoUring, '--only=enter'], `
       import { IoUring } from '@iouring/core'
       const thrown = ${THROWN}
       process.on('uncaughtException', (err) => { console.log(JSON.stringify({ uncaught: err.message })); process.exit(0) })
@@ -78,7 +81,7 @@ describe('under a small RLIMIT_MEMLOCK (no CAP_IPC_LOCK)', () => {
   it.skipIf(!usable)('64 KiB: defaultRing() makes a smaller ring and readFile works; a ring too big is refused naming the limit', () => {
     const file = join(dir, 'data')
     writeFileSync(file, 'read through a smaller ring')
-    const seen = child(dropIpcLock(65536), `
+    const seen = child<{ big: Thrown; sq: number; cq: number; text: string }>(dropIpcLock(65536), `
       import { IoUring, defaultRing } from '@iouring/core'
       import { readFile } from '@iouring/core/fs'
       const thrown = ${THROWN}
@@ -100,7 +103,7 @@ describe('under a small RLIMIT_MEMLOCK (no CAP_IPC_LOCK)', () => {
   })
 
   it.skipIf(!usable)('4 KiB: no ring fits, and availability() and defaultRing() both say so', () => {
-    const seen = child(dropIpcLock(4096), `
+    const seen = child<{ availability: Availability; defaultRing: Thrown }>(dropIpcLock(4096), `
       import { availability, defaultRing } from '@iouring/core'
       const thrown = ${THROWN}
       console.log(JSON.stringify({ availability: availability(), defaultRing: thrown(() => defaultRing()) }))`)

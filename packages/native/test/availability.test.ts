@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { release } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { denyIoUring } from '@iouring/seccomp'
 import * as native from '@iouring/native'
@@ -10,10 +11,10 @@ import * as native from '@iouring/native'
 // RLIMIT_MEMLOCK without CAP_IPC_LOCK), which then reports what it sees.
 // These tests need no ring themselves, so they also run where io_uring is denied.
 
-const packageDir = new URL('..', import.meta.url).pathname
+const packageDir = join(__dirname, '..')
 
 /** Runs `node -e script` (CommonJS, in this package) behind `wrapper`; returns the last line it printed, parsed. */
-function child(wrapper: string[], script: string): any {
+function child<T = native.Availability>(wrapper: string[], script: string): T {
   const [command, ...args] = [...wrapper, process.execPath, '-e', script]
   const result = spawnSync(command, args, { cwd: packageDir, encoding: 'utf8', timeout: 20_000 })
   expect(result.stderr).toBe('')
@@ -76,7 +77,7 @@ describe('availability()', () => {
   })
 
   it('is "platform" on anything but Linux, where loading works and only the addon\'s functions refuse', () => {
-    const seen = child([], `
+    const seen = child<{ availability: native.Availability; setup: unknown; sys: string }>([], `
       Object.defineProperty(process, 'platform', { value: 'darwin' })
       const native = require('@iouring/native')
       let setup
@@ -170,7 +171,7 @@ describe('RLIMIT_MEMLOCK', () => {
   })
 
   memlockTest('ENOMEM from a ring too big for the limit becomes ERR_IOURING_UNAVAILABLE naming the limit; with CAP_IPC_LOCK it stays ENOMEM', () => {
-    const seen = child(dropIpcLock(65536), `
+    const seen = child<{ big: number; availability: boolean; small: string; err: object }>(dropIpcLock(65536), `
       const native = require('@iouring/native')
       const big = native.setup({ entries: 4096 }, () => {})
       const err = native.setupError(big)
