@@ -22,7 +22,7 @@ describe('@iouring/buffers loads through import and require, with types', () => 
     }
   })
 
-  it('the CommonJS build works on its own: a BufferRing from require() registers and reads', () => {
+  it('the CommonJS build works on its own: a BufferRing from require() registers and reads', { tags: ['ring'] }, () => {
     const native = require('@iouring/native')
     const { BufferRing } = require('@iouring/buffers')
     const ring = native.setup({ entries: 2 }, () => {})

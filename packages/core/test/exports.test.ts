@@ -57,7 +57,7 @@ describe('every package works from import and require, with types', () => {
 
   // One ring (the CommonJS build's default ring, which its fs also uses), so
   // no continuation of one ring's completion starts work on another.
-  it('the CommonJS build reads, writes, stats and reports errors as node:fs does', async () => {
+  it('the CommonJS build reads, writes, stats and reports errors as node:fs does', { tags: ['ring'] }, async () => {
     const ring = require('@iouring/core').defaultRing()
     const ourFs = require('@iouring/core/fs')
     const { dir, cleanup } = tempDir()
