@@ -141,6 +141,57 @@ export interface SystemError extends Error {
 /** A Node-style system error (`code`, negative `errno`, `syscall`, and any extra fields given). */
 export function systemError(errno: number, syscall: string, extra?: { path?: string; dest?: string; address?: string; port?: number }): SystemError
 
+/** What can deny io_uring to a process; see availability(). */
+export type UnavailableReason =
+  /** A seccomp filter fails io_uring_setup, _enter or _register (container runtimes' default profiles do). */
+  | 'seccomp'
+  /** sysctl kernel.io_uring_disabled (2, or 1 for a process without CAP_SYS_ADMIN outside kernel.io_uring_group). */
+  | 'sysctl'
+  /** RLIMIT_MEMLOCK is too small for a ring (a process without CAP_IPC_LOCK). */
+  | 'memlock'
+  /** A kernel without io_uring: older than 5.1, or built without CONFIG_IO_URING. */
+  | 'kernel'
+  /** Not Linux. */
+  | 'platform'
+  /** EPERM or EACCES with none of the causes above (a Linux security module). */
+  | 'denied'
+
+/** Whether this process can make io_uring rings, and if not, why. */
+export type Availability =
+  | { readonly available: true; readonly reason: null; readonly errno: 0; readonly message: string }
+  | {
+      readonly available: false
+      readonly reason: UnavailableReason
+      /** The negative errno the kernel answered (0 for 'platform'; -ENOMEM for a memlock limit below the smallest ring). */
+      readonly errno: number
+      /** One sentence: what denies io_uring here, and what to do about it. */
+      readonly message: string
+    }
+
+/**
+ * Whether this process can make io_uring rings. Asks the kernel (three system
+ * calls that create nothing) and reads /proc; never throws. Loading
+ * @iouring/native never fails for lack of io_uring: this says whether it is there.
+ */
+export function availability(): Availability
+
+/** ERR_IOURING_UNAVAILABLE, as `new IoUring()` throws it. */
+export interface UnavailableError extends Error {
+  code: 'ERR_IOURING_UNAVAILABLE'
+  reason: UnavailableReason
+  errno: number
+  syscall: string
+}
+/** An ERR_IOURING_UNAVAILABLE error carrying an unavailable Availability's reason, errno and message. */
+export function unavailableError(availability: Availability & { available: false }, syscall?: string): UnavailableError
+/**
+ * The error a failed io_uring_setup (-errno) becomes: ERR_IOURING_UNAVAILABLE when
+ * seccomp, the sysctl, the kernel or RLIMIT_MEMLOCK denies the ring, else the system error.
+ */
+export function setupError(errno: number): UnavailableError | SystemError
+/** RLIMIT_MEMLOCK of this process in bytes (Infinity: unlimited), or undefined if unknown. */
+export function memlockLimit(): number | undefined
+
 export const CONTROL: {
   readonly BYTES: 40
   readonly INFLIGHT: 0

@@ -1,15 +1,18 @@
 'use strict'
-// Thin wrapper over the addon: loads it, refuses clearly where io_uring
-// cannot work, and turns negative errno results into Node-style errors.
+// Thin wrapper over the addon: loads it, tells whether io_uring can be used
+// here (availability()), and turns negative errno results into Node-style
+// errors. Loading never fails for lack of io_uring, nor on other systems:
+// only making a ring does.
 const util = require('util')
+const { probe, setupDenial, unavailableError, memlockLimit } = require('./availability')
 
-if (process.platform !== 'linux') {
-  const err = new Error(`@iouring/native: io_uring exists only on Linux; this is ${process.platform}`)
-  err.code = 'ERR_IOURING_UNSUPPORTED'
-  throw err
+const binding = process.platform === 'linux' ? require('node-gyp-build')(__dirname) : withoutAddon()
+
+/** Where there is no addon (not Linux), every one of its functions throws ERR_IOURING_UNAVAILABLE. */
+function withoutAddon () {
+  const refuse = () => { throw unavailableError(probe(undefined)) }
+  return new Proxy({}, { get: () => refuse })
 }
-
-const binding = require('node-gyp-build')(__dirname)
 
 // Layout of the control block shared with the addon (binding.c, CTRL_*).
 const CONTROL = Object.freeze({
@@ -52,18 +55,25 @@ function systemError (errno, syscall, extra) {
   return err
 }
 
-function unavailable (errno) {
-  const reasons = {
-    ENOSYS: 'this kernel was built without io_uring (CONFIG_IO_URING) or is older than 5.1',
-    EPERM: 'io_uring is disabled for this process (sysctl kernel.io_uring_disabled, seccomp, or a container profile)',
-    EACCES: 'io_uring is disabled for this process (sysctl kernel.io_uring_disabled, seccomp, or a container profile)'
-  }
-  const code = util.getSystemErrorName(errno)
-  const err = new Error(`@iouring/native: cannot create an io_uring instance: ${reasons[code] ?? code}`)
-  err.code = 'ERR_IOURING_UNAVAILABLE'
-  err.errno = errno
-  err.syscall = 'io_uring_setup'
-  return err
+/**
+ * Whether this process can make io_uring rings: `{ available, reason, errno,
+ * message }`, where `reason` is null or one of 'seccomp', 'sysctl',
+ * 'memlock', 'kernel', 'platform', 'denied' and `message` says in one
+ * sentence what denies io_uring and what to do about it. Asks the kernel each
+ * time (three system calls that create nothing), so it never throws.
+ */
+function availability () {
+  return probe(process.platform === 'linux' ? binding.check : undefined)
+}
+
+/**
+ * The error a failed io_uring_setup becomes: ERR_IOURING_UNAVAILABLE (with
+ * `reason`) when seccomp, the sysctl, the kernel or RLIMIT_MEMLOCK denies the
+ * ring, else the system error.
+ */
+function setupError (errno) {
+  const denial = setupDenial(errno)
+  return denial === undefined ? systemError(errno, 'io_uring_setup') : unavailableError(denial)
 }
 
 // eventfd(2) flags (<sys/eventfd.h>), for eventfd().
@@ -72,9 +82,6 @@ const EFD = Object.freeze({
   NONBLOCK: 0o4000,
   CLOEXEC: 0o2000000
 })
-
-const status = binding.check()
-if (status < 0 && status !== -12 /* ENOMEM: memlock limits, not a missing feature */) throw unavailable(status)
 
 const addresses = new WeakMap()
 
@@ -136,4 +143,8 @@ exports.setsockopt = binding.setsockopt
 exports.getsockopt = binding.getsockopt
 exports.EFD = EFD
 exports.systemError = systemError
+exports.availability = availability
+exports.unavailableError = unavailableError
+exports.setupError = setupError
+exports.memlockLimit = memlockLimit
 exports.CONTROL = CONTROL

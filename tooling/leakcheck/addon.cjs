@@ -45,6 +45,12 @@ const { IoUring } = require('@iouring/core')
   native.ringEventfd(deferred.handle)
   await deferred.stat('/')
   await deferred.dispose()
+  // two rings of one thread: work one's completions start on the other is flushed from the first's prepare hook
+  const one = new IoUring({ entries: 4 })
+  const two = new IoUring({ entries: 4 })
+  for (let i = 0; i < 10; i++) { await one.nop(); await two.nop() }
+  await Promise.all([one.dispose(), two.dispose()])
+  native.availability()
   // rings never closed (one with an eventfd): freed by environment teardown
   const leaked = new IoUring({ entries: 4 })
   await leaked.nop()

@@ -1,3 +1,4 @@
+// @module-tag ring
 import { readFileSync, writeSync } from 'node:fs'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { addressOf } from '@iouring/native'

@@ -14,14 +14,15 @@ describe('@iouring/buffers loads through import and require, with types', () => 
     expect(keys).toEqual(expect.arrayContaining(['BufferRing', 'BufferGroup', 'BufferLease', 'LegacyBufferGroup', 'provideBuffers', 'bufferGroup', 'FixedBufferPool']))
     const root = dirname(require.resolve('@iouring/buffers/package.json'))
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-    expect(manifest.os).toEqual(['linux'])
+    // Installs and loads anywhere: where io_uring is missing, availability() says why.
+    expect(manifest.os).toBeUndefined()
     const dot = manifest.exports['.']
     for (const path of [dot.import.types, dot.import.default, dot.require.types, dot.require.default]) {
       expect(existsSync(join(root, path)), path).toBe(true)
     }
   })
 
-  it('the CommonJS build works on its own: a BufferRing from require() registers and reads', () => {
+  it('the CommonJS build works on its own: a BufferRing from require() registers and reads', { tags: ['ring'] }, () => {
     const native = require('@iouring/native')
     const { BufferRing } = require('@iouring/buffers')
     const ring = native.setup({ entries: 2 }, () => {})

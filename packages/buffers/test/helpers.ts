@@ -126,6 +126,8 @@ export function closeRings(): void {
 
 /** Whether the running kernel has `op` (probed), with the reason printed when it does not. */
 export function has(op: string, since: string): boolean {
+  // Where io_uring is denied these files are skipped (tag 'ring') and nothing is probed.
+  if (!native.availability().available) return false
   const ring = new MiniRing(2)
   try {
     if (probe(ring).supports(op)) return true
@@ -142,6 +144,7 @@ export function has(op: string, since: string): boolean {
  * probed on a scratch ring, the reason printed when not.
  */
 export function pbufRingProbe(what: string, since: string, flags: number, status = false): boolean {
+  if (!native.availability().available) return false
   const ring = new MiniRing(2)
   const memory = native.mapMemory(4096) as ArrayBuffer
   try {

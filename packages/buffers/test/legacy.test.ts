@@ -1,3 +1,4 @@
+// @module-tag ring
 import { afterEach, describe, expect, it } from 'vitest'
 import * as native from '@iouring/native'
 import { IORING_CQE_BUFFER_SHIFT, IORING_REGISTER_PBUF_RING, encodeBufReg } from '@iouring/ops'

@@ -1,3 +1,4 @@
+// @module-tag ring
 import { openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'

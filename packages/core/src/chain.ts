@@ -62,17 +62,8 @@ export function runChain<R>(engine: Engine, ring: R, build: (ring: R) => readonl
 /** A chain whose build threw: nothing of it is submitted, and its steps reject with the error. */
 function abandon(engine: Engine, chain: ChainState, err: Error): void {
   engine.sq.tail = chain.startTail
-  const slots = engine.slots
   for (const promise of chain.promises) promise.catch(noop)
-  for (const slot of chain.slots) {
-    const reject = slots.reject[slot]
-    const failed = slots.failed[slot]
-    const data = slots.data[slot]
-    slots.release(slot)
-    failed?.(data)
-    engine.dropInflight()
-    reject?.(err)
-  }
+  for (const slot of chain.slots) engine.failUnsubmitted(slot, err)
 }
 
 function noop(): void {}

@@ -11,6 +11,7 @@ import {
   SQE_USER_DATA,
   SQE_FLAGS,
   IORING_CQE_F_MORE,
+  IORING_OP_ASYNC_CANCEL,
   IOSQE_ASYNC,
   IOSQE_CQE_SKIP_SUCCESS,
   IOSQE_IO_DRAIN,
@@ -18,12 +19,15 @@ import {
   encodeTimespec,
   prepLinkTimeout,
   prepCancel64,
+  prepNop,
+  SQE_OPCODE,
   timespecFromMs,
 } from '@iouring/ops'
 import { probe as probeRing, type Probe } from '@iouring/register'
 import { release } from 'node:os'
 import { abortError, invalidArgType, invalidArgValue, outOfRange, ringClosed, unsupportedOperation } from './errors.js'
 import { CompletionQueue, SubmissionQueue } from './queues.js'
+import { credentialsChanged, currentCredentials, type Credentials } from './credentials.js'
 import { Messages } from './messages.js'
 import { ECANCELED, GEN_MASK, SlotExtra, SlotTable, type CqeCallback } from './slots.js'
 import { CompletionStream } from './stream.js'
@@ -48,6 +52,8 @@ export const MESSAGE_DATA_LIMIT = 2 ** 50
 
 /** user_data values of the low-level API must be below this. */
 export const USER_DATA_LIMIT = 2 ** 52
+
+const EPERM = -1
 
 /** A duration: milliseconds, or seconds and nanoseconds. */
 export type Duration = number | { sec: number | bigint; nsec: number }
@@ -239,6 +245,10 @@ export class Engine implements Operations {
     this.#control = new Int32Array(ring.control)
     this.probe = probeRing({ handle: ring.handle })
     for (let op = 0; op <= this.probe.lastOp; op++) if (this.probe.supports(op)) this.#supported[op] = 1
+    if (this.sq.sqpoll) {
+      const recorded = currentCredentials()
+      this.sq.beforePublish = () => this.#checkCredentials(recorded)
+    }
   }
 
   /** Takes over the mapped rings setup() or resize() described. */
@@ -543,6 +553,52 @@ export class Engine implements Operations {
     if (control[CONTROL.REFED] === 0 && control[CONTROL.WANT_REF] === 1) native.updateRef(this.#handle)
   }
 
+  /**
+   * Settles the request in `slot`, which the kernel never got, with `err`
+   * (a callback request sees -EPERM).
+   */
+  failUnsubmitted(slot: number, err: Error): void {
+    const slots = this.slots
+    const extra = slots.extra[slot]
+    const reject = slots.reject[slot]
+    const failed = slots.failed[slot]
+    const data = slots.data[slot]
+    slots.release(slot)
+    this.dropInflight()
+    if (extra?.stream !== undefined) extra.stream.end(err)
+    else if (extra?.callback !== undefined) extra.callback(EPERM, 0)
+    else {
+      failed?.(data)
+      reject?.(err)
+    }
+  }
+
+  /**
+   * An SQPOLL ring's kernel thread acts with the credentials the ring was
+   * created with (credentials.ts). Once the process's have changed, every
+   * SQE its thread has not seen yet becomes a NOP whose CQE is ignored, and
+   * its operation fails with ERR_IOURING_CREDENTIALS_CHANGED (a low-level SQE
+   * gets a CQE of -EPERM). Cancellations go through: they need no
+   * credentials, and dispose() waits on them.
+   */
+  #checkCredentials(recorded: Credentials): void {
+    const changed = credentialsChanged(recorded)
+    if (changed === undefined) return
+    const sq = this.sq
+    const sqes = sq.sqes
+    for (let tail = sq.published; tail !== sq.tail; tail = (tail + 1) >>> 0) {
+      const at = (tail & sq.mask) << sq.shift
+      if (sqes.getUint8(at + SQE_OPCODE) === IORING_OP_ASYNC_CANCEL) continue
+      const lo = sqes.getUint32(at + SQE_USER_DATA, true)
+      const hi = sqes.getUint32(at + SQE_USER_DATA + 4, true)
+      prepNop(sqes, at)
+      sqes.setUint32(at + SQE_USER_DATA, 0, true)
+      sqes.setUint32(at + SQE_USER_DATA + 4, IGNORED, true)
+      if (!(hi & MANAGED)) this.#deliver(hi * 2 ** 32 + lo, EPERM, 0, undefined)
+      else if ((hi & KIND_MASK) === 0 && this.slots.gen[lo] === (hi & GEN_MASK)) this.failUnsubmitted(lo, changed)
+    }
+  }
+
   /** Counts one fewer request in flight, for requests that end without a CQE. */
   dropInflight(): void {
     this.slots.inflight--
@@ -715,7 +771,7 @@ export class Engine implements Operations {
     for (let slot = 0; slot < slots.gen.length; slot++) {
       if (slots.busy(slot)) this.cancel((MANAGED | slots.gen[slot]) * 2 ** 32 + slot, 0)
     }
-    this.sq.publish()
+    this.sq.publish(true)
     const submitted = native.submit(this.#handle)
     if (submitted < 0) throw native.systemError(submitted, 'io_uring_enter')
   }

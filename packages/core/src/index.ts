@@ -14,8 +14,8 @@ export { CompletionStream, DEFAULT_HIGH_WATER_MARK } from './stream.js'
 export type { Probe } from '@iouring/register'
 export type { PollStreamOptions, TimeoutOptions, TimeoutClock, CancelOptions, MsgRingOptions, FutexWord, WaitidOptions, RequestTarget, EpollEvent, RingLike } from './events.js'
 export type { CodedError } from './errors.js'
-export { systemError } from '@iouring/native'
-export type { SystemError } from '@iouring/native'
+export { systemError, availability } from '@iouring/native'
+export type { SystemError, Availability, UnavailableReason, UnavailableError } from '@iouring/native'
 // The event bits pollAdd/pollMultishot and epollCtl take, re-exported from @iouring/ops.
 export {
   POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLRDBAND, POLLWRNORM, POLLWRBAND, POLLMSG, POLLRDHUP,

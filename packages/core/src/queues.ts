@@ -36,6 +36,12 @@ export class SubmissionQueue {
   entries = 0
   shift = 0
   sqpoll = false
+  /**
+   * An SQPOLL ring's check, run before its kernel thread may see new SQEs
+   * (the engine's credentials check, which may refuse them).
+   */
+  beforePublish: (() => void) | undefined
+  #publishQueued = false
   #sq!: Uint32Array
   #headIdx = 0
   #tailIdx = 0
@@ -97,15 +103,29 @@ export class SubmissionQueue {
   /**
    * Makes the SQEs written so far visible to the kernel. Without SQPOLL the
    * kernel reads the tail only inside io_uring_enter, called later by this
-   * same thread, so a plain store suffices; an SQPOLL thread polls it from
-   * another CPU and needs the release ordering of Atomics.store.
+   * same thread, so a plain store suffices. An SQPOLL ring publishes at the
+   * next microtask checkpoint (`now`: at once), after beforePublish.
    */
-  publish(): void {
-    if (this.published !== this.tail) {
+  publish(now = false): void {
+    if (this.published === this.tail) return
+    if (!this.sqpoll) {
       this.published = this.tail
-      if (this.sqpoll) Atomics.store(this.#sq, this.#tailIdx, this.tail)
-      else this.#sq[this.#tailIdx] = this.tail
+      this.#sq[this.#tailIdx] = this.tail
+    } else if (now) {
+      this.#publishChecked()
+    } else if (!this.#publishQueued) {
+      this.#publishQueued = true
+      queueMicrotask(this.#publishChecked)
     }
+  }
+
+  /** An SQPOLL thread polls the tail from another CPU: the release ordering of Atomics.store. */
+  readonly #publishChecked = (): void => {
+    this.#publishQueued = false
+    if (this.published === this.tail) return
+    this.beforePublish?.()
+    this.published = this.tail
+    Atomics.store(this.#sq, this.#tailIdx, this.tail)
   }
 
   /** Whether something is written or published that the kernel has not consumed. */
@@ -126,7 +146,7 @@ export class SubmissionQueue {
    */
   makeRoom(reap: () => void): void {
     for (let attempt = 0; ; attempt++) {
-      this.publish()
+      this.publish(true)
       const ret = native.submit(this.#handle)
       if (ret < 0 && ((ret !== EBUSY && ret !== EAGAIN) || attempt > 1000)) throw native.systemError(ret, 'io_uring_enter')
       if (ret < 0) reap()

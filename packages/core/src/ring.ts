@@ -209,7 +209,7 @@ export class IoUring implements AsyncDisposable {
   submit(): number {
     const engine = this.#engine
     if (engine.state === State.Closed) throw ringClosed()
-    engine.sq.publish()
+    engine.sq.publish(true)
     const submitted = native.submit(engine.handle)
     if (submitted < 0) throw native.systemError(submitted, 'io_uring_enter')
     return submitted
@@ -223,7 +223,7 @@ export class IoUring implements AsyncDisposable {
     const engine = this.#engine
     if (engine.state === State.Closed) throw ringClosed()
     validateUint32(waitNr, 'waitNr')
-    engine.sq.publish()
+    engine.sq.publish(true)
     let flags = IORING_ENTER_GETEVENTS
     let arg: DataView | undefined
     if (options?.timeoutMs !== undefined) {
@@ -306,14 +306,34 @@ mixIn(IoUring, [ReadWriteOperations, EventOperations, FileOperations])
 let threadRing: IoUring | undefined
 
 /**
- * The thread ring's CQ: room for this many completions before the kernel
- * queues the rest in its (slower) overflow list. The facade starts as many
- * operations as its callers ask for, e.g. 10,000 stats at once.
+ * The sizes the thread ring tries, in turn. Its CQ leaves room for this many
+ * completions before the kernel queues the rest in its (slower) overflow
+ * list: the facade starts as many operations as its callers ask for, e.g.
+ * 10,000 stats at once. A process without CAP_IPC_LOCK pays for ring memory
+ * out of RLIMIT_MEMLOCK (often 64 KiB in containers), where only the smaller
+ * rings fit.
  */
-const DEFAULT_RING_CQ_ENTRIES = 4096
+const DEFAULT_RING_SIZES = [
+  { entries: 256, cqEntries: 4096 },
+  { entries: 256, cqEntries: 1024 },
+  { entries: 64, cqEntries: 256 },
+  { entries: 16, cqEntries: 64 },
+]
 
-/** The ring of this JavaScript thread, created on first use (each worker thread has its own). */
+/**
+ * The ring of this JavaScript thread, created on first use (each worker
+ * thread has its own). Where io_uring is denied it throws
+ * ERR_IOURING_UNAVAILABLE (availability() says the same without throwing);
+ * under a small RLIMIT_MEMLOCK it makes the largest ring that fits.
+ */
 export function defaultRing(): IoUring {
-  if (threadRing === undefined || threadRing.closed) threadRing = new IoUring({ cqEntries: DEFAULT_RING_CQ_ENTRIES })
-  return threadRing
+  if (threadRing !== undefined && !threadRing.closed) return threadRing
+  for (let i = 0; ; i++) {
+    try {
+      threadRing = new IoUring(DEFAULT_RING_SIZES[i])
+      return threadRing
+    } catch (err) {
+      if (i === DEFAULT_RING_SIZES.length - 1 || (err as { reason?: string }).reason !== 'memlock') throw err
+    }
+  }
 }

@@ -80,6 +80,10 @@ export function createRing(options: IoUringOptions, onWake: (status: number) => 
     cqEntries = validateUint32(options.cqEntries, 'options.cqEntries')
     flags |= IORING_SETUP_CQSIZE
   }
+  // Where a seccomp filter lets io_uring_setup through but not _enter or
+  // _register, a ring could be made and then fail at every step.
+  const availability = native.availability()
+  if (!availability.available) throw native.unavailableError(availability)
   const setup = (bits: number) =>
     native.setup(
       {
@@ -103,7 +107,7 @@ export function createRing(options: IoUringOptions, onWake: (status: number) => 
     if (ring === EINVAL) ring = setup(bits)
     if (ring !== EINVAL) break
   }
-  if (typeof ring === 'number') throw native.systemError(ring, 'io_uring_setup')
+  if (typeof ring === 'number') throw native.setupError(ring)
   return ring
 }
 

@@ -1,3 +1,4 @@
+// @module-tag ring
 // Rings created with DEFER_TASKRUN, driven by the event loop alone (no
 // submitAndWait): completions that arrive as deferred task work (io-wq
 // workers, timers, polls, other rings) must wake the loop.

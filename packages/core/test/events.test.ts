@@ -1,3 +1,4 @@
+// @module-tag ring
 import { spawn } from 'node:child_process'
 import { closeSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -422,12 +423,15 @@ describe('ring messages', () => {
       })
       parentPort.postMessage(ring.params.fd)
     `, { eval: true, workerData: { core: coreEntry } })
+    // Listening from the start: A exits as soon as it has answered, often
+    // before B's reply reaches this thread, and a late listener misses it.
+    const exits = Promise.all([new Promise((r) => a.once('exit', r)), new Promise((r) => b.once('exit', r))])
     const [fdA, fdB] = await Promise.all([new Promise((r) => a.once('message', r)), new Promise((r) => b.once('message', r))])
     a.postMessage(fdB)
     b.postMessage(fdA)
     const reply = await new Promise((r) => b.once('message', r))
     expect(reply).toEqual({ value: 42, data: 99 })
-    expect(await Promise.all([new Promise((r) => a.once('exit', r)), new Promise((r) => b.once('exit', r))])).toEqual([0, 0])
+    expect(await exits).toEqual([0, 0])
   })
 })
 

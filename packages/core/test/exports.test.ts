@@ -19,7 +19,8 @@ describe('every package works from import and require, with types', () => {
       for (const key of keys) expect(imported[key], `${name} import lacks ${key}`).toBeDefined()
       const root = dirname(require.resolve(`${name}/package.json`))
       const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-      expect(manifest.os).toEqual(['linux'])
+      // Installs and loads anywhere: where io_uring is missing, availability() says why.
+      expect(manifest.os).toBeUndefined()
       expect(manifest.engines.node).toBeDefined()
       const dot = manifest.exports['.']
       const typePaths = typeof dot.types === 'string' ? [dot.types] : [dot.import.types, dot.require.types]
@@ -27,7 +28,7 @@ describe('every package works from import and require, with types', () => {
     })
   }
 
-  it('the CommonJS and ESM builds of core are the same API', async () => {
+  it('the CommonJS and ESM builds of core are the same API', { tags: ['ring'] }, async () => {
     const { IoUring } = require('@iouring/core')
     const ring = new IoUring({ entries: 2 })
     expect(await ring.nop()).toBe(0)
@@ -56,7 +57,7 @@ describe('every package works from import and require, with types', () => {
 
   // One ring (the CommonJS build's default ring, which its fs also uses), so
   // no continuation of one ring's completion starts work on another.
-  it('the CommonJS build reads, writes, stats and reports errors as node:fs does', async () => {
+  it('the CommonJS build reads, writes, stats and reports errors as node:fs does', { tags: ['ring'] }, async () => {
     const ring = require('@iouring/core').defaultRing()
     const ourFs = require('@iouring/core/fs')
     const { dir, cleanup } = tempDir()

@@ -1,3 +1,4 @@
+// @module-tag ring
 // The file operations of the ring, against real files in a temp directory,
 // compared with what node:fs says about the same files.
 import * as fs from 'node:fs'

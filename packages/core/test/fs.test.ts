@@ -1,3 +1,4 @@
+// @module-tag ring
 // @iouring/core/fs against node:fs/promises: the same calls on the same
 // files give the same results and the same errors.
 import * as fs from 'node:fs'

@@ -1,3 +1,4 @@
+// @module-tag ring
 import { spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { closeSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs'
@@ -153,6 +154,43 @@ describe('threads and processes', () => {
     const worker = new Worker(source, { eval: true, workerData: { core: coreEntry, pipe } })
     expect(await new Promise((resolve) => worker.once('message', resolve))).toBe('pending')
     expect(await worker.terminate()).toBe(1)
+  })
+
+  it('terminating 20 workers with reads, a timeout and a multishot poll in flight leaves the process up and no ring fd behind', () => {
+    // In a child process: a crash there fails this test instead of the run.
+    const child = runChild(`
+      const fs = require('node:fs')
+      const { Worker } = require('node:worker_threads')
+      const ringFds = () => fs.readdirSync('/proc/self/fd').filter((fd) => { try { return fs.readlinkSync('/proc/self/fd/' + fd) === 'anon_inode:[io_uring]' } catch { return false } }).length
+      const source = \`
+        const { parentPort, workerData } = require('node:worker_threads')
+        const fs = require('node:fs')
+        const { IoUring, defaultRing, POLLIN } = require(workerData.core)
+        const fd = fs.openSync(workerData.pipe, 'r+')
+        const own = new IoUring({ entries: 8, setup: ['SINGLE_ISSUER', 'DEFER_TASKRUN'] })
+        for (const ring of [defaultRing(), own]) {
+          for (let i = 0; i < 4; i++) ring.read(fd, Buffer.alloc(8)).catch(() => {})
+          ring.timeout(60_000).catch(() => {})
+          ;(async () => { try { for await (const _ of ring.pollMultishot(fd, POLLIN)) {} } catch {} })()
+        }
+        parentPort.postMessage('in flight')
+      \`
+      require('node:child_process').execFileSync('mkfifo', [process.env.DIR + '/fifo-t'])
+      ;(async () => {
+        const before = ringFds()
+        const codes = []
+        for (let i = 0; i < 20; i++) {
+          const worker = new Worker(source, { eval: true, workerData: { core: process.env.CORE, pipe: process.env.DIR + '/fifo-t' } })
+          await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject) })
+          codes.push(await worker.terminate())
+        }
+        console.log(JSON.stringify({ before, after: ringFds(), codes: [...new Set(codes)] }))
+      })()
+    `)
+    expect(child.stderr).toBe('')
+    expect(child.signal).toBeNull()
+    expect(child.status).toBe(0)
+    expect(JSON.parse(child.stdout)).toEqual({ before: 0, after: 0, codes: [1] })
   })
 
   function runChild(script: string) {

@@ -1,3 +1,4 @@
+// @module-tag ring
 import { spawnSync } from 'node:child_process'
 import { closeSync, openSync, readSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'

@@ -1,3 +1,4 @@
+// @module-tag ring
 import { closeSync, writeSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IoUring } from '@iouring/core'

@@ -1,3 +1,5 @@
+// @module-tag ring
+import { spawnSync } from 'node:child_process'
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -239,6 +241,23 @@ describe('errors', () => {
 })
 
 describe('batching and queueing', () => {
+  it('work one ring\'s completions start on another ring of the thread is submitted, whichever loop hook ran first', () => {
+    // Each ring flushes in its own prepare hook; an inline completion reaped
+    // in one ring's hook may start work on a ring whose hook already ran. In a
+    // process with nothing else to wake its loop, unsubmitted work would
+    // never complete: the child would be killed, not print its count.
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', `
+      import { IoUring } from '@iouring/core'
+      const one = new IoUring({ entries: 8 })
+      const two = new IoUring({ entries: 8 })
+      let done = 0
+      for (let i = 0; i < 100; i++) done += (await one.nop()) + (await two.nop()) + 2
+      await Promise.all([one.dispose(), two.dispose()])
+      console.log(done)`], { cwd: new URL('..', import.meta.url).pathname, encoding: 'utf8', timeout: 20_000 })
+    expect(result.stderr).toBe('')
+    expect(result.stdout.trim()).toBe('200')
+  })
+
   it('operations prepared in one tick go to the kernel in one io_uring_enter', async () => {
     await ring.nop()
     const before = ring.stats

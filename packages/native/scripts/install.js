@@ -9,6 +9,10 @@ const path = require('path')
 
 const root = path.join(__dirname, '..')
 
+// io_uring is Linux's: elsewhere there is nothing to build, and the package
+// loads without the addon (availability() says why there are no rings).
+if (process.platform !== 'linux') process.exit(0)
+
 if (!process.argv.includes('--rebuild')) {
   try {
     require('node-gyp-build').path(root)

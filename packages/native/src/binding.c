@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,7 +138,11 @@ typedef struct ring_s {
   int handles_open;
   int closing;
   napi_async_cleanup_hook_handle cleanup;
+  struct ring_s *next_in_thread;  // thread_rings
 } ring_t;
+
+// The open rings of this thread (each JavaScript thread has its own loop).
+static __thread ring_t *thread_rings;
 
 #define NAPI_CALL(env, call)                                          \
   do {                                                                \
@@ -237,23 +242,40 @@ static int cq_ready(ring_t *r) {
 // from waiting.
 #define PREPARE_ROUNDS 8
 
+// Flushes ring `r`; false when that failed and JavaScript was told.
+static bool flush_or_report(ring_t *r) {
+  int ret = flush(r, 0);
+  // EAGAIN/EBUSY clear up once completions are reaped; anything else is a
+  // bug worth surfacing, and JavaScript is the one that can report it.
+  if (ret >= 0 || ret == -EAGAIN || ret == -EBUSY) return true;
+  r->ctrl_i32[CTRL_FLUSH_ERR] = ret;
+  call_js(r, ret);
+  return false;
+}
+
 static void on_prepare(uv_prepare_t *h) {
   ring_t *r = h->data;
+  bool called_js = false;
   for (int round = 0; !r->closing; round++) {
-    int ret = flush(r, 0);
-    // EAGAIN/EBUSY clear up once completions are reaped; anything else is a
-    // bug worth surfacing, and JavaScript is the one that can report it.
-    if (ret < 0 && ret != -EAGAIN && ret != -EBUSY) {
-      r->ctrl_i32[CTRL_FLUSH_ERR] = ret;
-      call_js(r, ret);
+    if (!flush_or_report(r)) {
+      called_js = true;
       break;
     }
     // The loop always ends right after a flush.
     if (round == PREPARE_ROUNDS || (r->p.flags & IOU_SETUP_DEFER_TASKRUN) || !cq_ready(r)) break;
     r->stats[CTRL_WAKEUPS] += 1;
     call_js(r, 0);
+    called_js = true;
   }
   if (!r->closing) update_ref(r);
+  // What JavaScript did may have put work on this thread's other rings,
+  // whose prepare hooks may have run already in this loop iteration: flush
+  // them too, or the loop would block with that work unsubmitted. Their
+  // completions wake the loop through their own fds.
+  if (!called_js) return;
+  for (ring_t *other = thread_rings; other != NULL; other = other->next_in_thread) {
+    if (other != r && !other->closing) flush_or_report(other);
+  }
 }
 
 // DEFER_TASKRUN rings: task work (and with it most completions) runs only
@@ -381,6 +403,14 @@ static void on_handle_closed(uv_handle_t *h) {
 static void begin_close(ring_t *r) {
   if (r->closing) return;
   r->closing = 1;
+  // Unlinked, its own link stays: a walk of thread_rings standing on it
+  // goes on (the struct is freed only once its handles have closed).
+  for (ring_t **link = &thread_rings; *link != NULL; link = &(*link)->next_in_thread) {
+    if (*link == r) {
+      *link = r->next_in_thread;
+      break;
+    }
+  }
   uv_poll_stop(&r->poll);
   uv_prepare_stop(&r->prepare);
   if (r->evfd >= 0) uv_poll_stop(&r->evpoll);
@@ -559,6 +589,8 @@ static napi_value js_setup(napi_env env, napi_callback_info info) {
   // From here on the ring is only freed through begin_close().
   uv_prepare_init(loop, &r->prepare);
   r->handles_open = 2;
+  r->next_in_thread = thread_rings;
+  thread_rings = r;
   r->poll.data = r;
   r->prepare.data = r;
   uv_unref((uv_handle_t *)&r->poll);
@@ -787,17 +819,36 @@ static napi_value js_address(napi_env env, napi_callback_info info) {
   return out;
 }
 
-// check() -> 0 | -errno: is io_uring there and allowed for this process?
-// A setup with 0 entries answers without creating anything (EINVAL when
-// io_uring works); a real ring would start this thread's io-wq with a bound
-// of one worker, which every later ring of the thread would inherit.
+// check(call) -> 0 | -errno: may this process make io_uring system call
+// `call` (0 io_uring_setup, 1 io_uring_enter, 2 io_uring_register)? Each is
+// made so that it creates nothing: a setup with 0 entries (EINVAL when
+// io_uring works; a real ring would start this thread's io-wq with a bound of
+// one worker, which every later ring of the thread would inherit), an enter
+// or a register on fd INT_MAX, which no process can have open (EBADF when
+// allowed; fd -1 means a ring-less registration to newer kernels). A seccomp filter may deny any
+// one of them; the sysctl kernel.io_uring_disabled only the setup.
 static napi_value js_check(napi_env env, napi_callback_info info) {
-  (void)info;
-  struct iou_params p;
-  memset(&p, 0, sizeof(p));
-  int fd = sys_setup(0, &p);
-  if (fd >= 0) close(fd);
-  return make_errno(env, fd >= 0 || fd == -EINVAL ? 0 : fd);
+  size_t argc = 1;
+  napi_value argv[1];
+  uint32_t call = 0;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc > 0) NAPI_CALL(env, napi_get_value_uint32(env, argv[0], &call));
+  long ret;
+  int allowed;
+  if (call == 0) {
+    struct iou_params p;
+    memset(&p, 0, sizeof(p));
+    ret = syscall(SYS_io_uring_setup, 0, &p);
+    if (ret >= 0) close((int)ret);
+    allowed = EINVAL;
+  } else if (call == 1) {
+    ret = syscall(SYS_io_uring_enter, INT_MAX, 0, 0, 0, NULL, 0);
+    allowed = EBADF;
+  } else {
+    ret = syscall(SYS_io_uring_register, INT_MAX, 0, NULL, 0);
+    allowed = EBADF;
+  }
+  return make_errno(env, ret >= 0 || errno == allowed ? 0 : -errno);
 }
 
 // ringEventfd(handle) -> the eventfd the addon registered with a

@@ -1,3 +1,4 @@
+// @module-tag ring
 import { closeSync, readlinkSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import * as native from '@iouring/native'

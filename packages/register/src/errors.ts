@@ -5,7 +5,6 @@
 import * as native from '@iouring/native'
 import type { SystemError } from '@iouring/native'
 import { REGISTER_OPS } from '@iouring/ops'
-import { readFileSync } from 'node:fs'
 import { inspect } from 'node:util'
 import { kernelAtLeast, kernelVersion, type KernelVersion } from './kernel.js'
 
@@ -117,18 +116,18 @@ const UNNAMED: Record<number, [string, string]> = {
   77: ['EBADFD', 'file descriptor in bad state'],
 }
 
-/** RLIMIT_MEMLOCK of this process in bytes (Infinity: unlimited), or undefined if unknown. */
-export function memlockLimit(): number | undefined {
-  try {
-    const line = readFileSync('/proc/self/limits', 'latin1')
-      .split('\n')
-      .find((l) => l.startsWith('Max locked memory'))
-    const soft = line?.slice('Max locked memory'.length).trim().split(/\s+/)[0]
-    if (soft === undefined) return undefined
-    return soft === 'unlimited' ? Infinity : Number(soft)
-  } catch {
-    return undefined
-  }
+/**
+ * The register opcodes whose memory the kernel counts against RLIMIT_MEMLOCK
+ * (unless the process has CAP_IPC_LOCK), so that their ENOMEM names the limit.
+ */
+const MEMLOCK_ACCOUNTED: Record<string, string> = {
+  REGISTER_BUFFERS: 'registered buffers are pinned and count',
+  REGISTER_BUFFERS2: 'registered buffers are pinned and count',
+  REGISTER_BUFFERS_UPDATE: 'registered buffers are pinned and count',
+  REGISTER_CLONE_BUFFERS: 'registered buffers are pinned and count',
+  REGISTER_PBUF_RING: 'a buffer ring is pinned and counts',
+  REGISTER_RESIZE_RINGS: 'the new rings count',
+  REGISTER_MEM_REGION: 'a memory region is pinned and counts',
 }
 
 /**
@@ -154,10 +153,11 @@ export function registerError(errno: number, opcode: number, kernel: KernelVersi
   }
   err.opcode = name
   err.message += ` IORING_${name}`
-  if (errno === ENOMEM && (name === 'REGISTER_BUFFERS' || name === 'REGISTER_BUFFERS2' || name === 'REGISTER_BUFFERS_UPDATE')) {
-    const limit = memlockLimit()
+  const accounted = MEMLOCK_ACCOUNTED[name]
+  if (errno === ENOMEM && accounted !== undefined) {
+    const limit = native.memlockLimit()
     const shown = limit === undefined ? 'unknown here' : limit === Infinity ? 'unlimited here' : `${limit / 1024} KiB here`
-    err.message += ` (registered buffers are pinned and count against RLIMIT_MEMLOCK, ${shown}, unless the process has CAP_IPC_LOCK)`
+    err.message += ` (${accounted} against RLIMIT_MEMLOCK, ${shown}, unless the process has CAP_IPC_LOCK)`
   }
   Error.captureStackTrace?.(err, registerError)
   return err

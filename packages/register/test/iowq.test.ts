@@ -1,3 +1,4 @@
+// @module-tag ring
 import { readFileSync, readdirSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { describe, expect, it } from 'vitest'

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { release } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import {
@@ -5,7 +6,10 @@ import {
   IORING_FEAT_SINGLE_MMAP,
   IORING_REGISTER_BUFFERS,
   IORING_REGISTER_CLONE_BUFFERS,
+  IORING_REGISTER_MEM_REGION,
+  IORING_REGISTER_PBUF_RING,
   IORING_REGISTER_PROBE,
+  IORING_REGISTER_RESIZE_RINGS,
   OPCODES,
   REGISTER_OPS,
 } from '@iouring/ops'
@@ -78,9 +82,24 @@ describe('register errors', () => {
     expect(err).toMatchObject({ code: 'ENOMEM', opcode: 'REGISTER_BUFFERS' })
     expect(err.message).toMatch(/^ENOMEM: .*io_uring_register IORING_REGISTER_BUFFERS \(registered buffers are pinned and count against RLIMIT_MEMLOCK/)
   })
+
+  it('ENOMEM from every registration the kernel counts against RLIMIT_MEMLOCK names it and its value; others do not', () => {
+    const limit = readFileSync('/proc/self/limits', 'latin1').match(/^Max locked memory\s+(\S+)/m)![1]
+    const shown = limit === 'unlimited' ? 'unlimited here' : `${Number(limit) / 1024} KiB here`
+    const named: [number, string][] = [
+      [IORING_REGISTER_PBUF_RING, 'a buffer ring is pinned and counts'],
+      [IORING_REGISTER_RESIZE_RINGS, 'the new rings count'],
+      [IORING_REGISTER_MEM_REGION, 'a memory region is pinned and counts'],
+      [IORING_REGISTER_CLONE_BUFFERS, 'registered buffers are pinned and count'],
+    ]
+    for (const [opcode, what] of named) {
+      expect(registerError(-12, opcode).message).toMatch(new RegExp(`\\(${what} against RLIMIT_MEMLOCK, ${shown}, unless the process has CAP_IPC_LOCK\\)$`))
+    }
+    expect(registerError(-12, IORING_REGISTER_PROBE).message).toBe('ENOMEM: not enough memory, io_uring_register IORING_REGISTER_PROBE')
+  })
 })
 
-describe('probe and features', () => {
+describe('probe and features', { tags: ['ring'] }, () => {
   it('probe() says for each opcode by name or value whether this kernel supports it', () => {
     const ring = new MiniRing()
     const p = probe(ring)

@@ -7,6 +7,7 @@ import { once } from 'node:events'
 import net from 'node:net'
 import { promisify } from 'node:util'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { availability } from '@iouring/native'
 import { compileC, removeBuilds } from '../src/cc.mjs'
 import { startServer } from '../src/net/load.mjs'
 import { RESPONSE, createResponder } from '../src/net/responder.mjs'
@@ -16,6 +17,10 @@ const loadgen = compileC('netload')
 const floor = compileC('netfloor', ['-luring'])
 if (loadgen.reason) console.log(`c/netload.c tests skipped: ${loadgen.reason}`)
 if (floor.reason) console.log(`c/netfloor.c tests skipped: ${floor.reason}`)
+// c/netfloor.c runs on io_uring.
+const uring = availability()
+if (!floor.reason && !uring.available) console.log(`c/netfloor.c tests skipped: ${uring.message}`)
+const floorSkipped = floor.reason !== undefined || !uring.available
 
 // vitest ends its workers without an 'exit' event.
 afterAll(removeBuilds)
@@ -86,7 +91,7 @@ describe('HTTP responders', () => {
     expect(await converse(port)).toEqual(Buffer.concat(Array(6).fill(RESPONSE)))
   })
 
-  it.skipIf(floor.reason)('C liburing responder: the same bytes as the node:net responder', async () => {
+  it.skipIf(floorSkipped)('C liburing responder: the same bytes as the node:net responder', async () => {
     expect(await converse(await floorServer('http'))).toEqual(Buffer.concat(Array(6).fill(RESPONSE)))
   })
 })
@@ -137,7 +142,7 @@ describe.skipIf(loadgen.reason)('load generator (c/netload.c)', () => {
 
   it('echo: checks every byte, ping-pong and streaming, against node:net and C', async () => {
     const ports = [await listen(createEchoServer(net.createServer))]
-    if (!floor.reason) ports.push(await floorServer('echo'))
+    if (!floorSkipped) ports.push(await floorServer('echo'))
     for (const port of ports) {
       for (const [size, window] of [[128, 128], [16384, 65536]]) {
         const { report } = await netload(port, ['--mode', 'echo', '--connections', '4', '--size', String(size), '--window', String(window)])
