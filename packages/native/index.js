@@ -23,22 +23,18 @@ const CONTROL = Object.freeze({
   WAKEUPS: 4 // Float64 index
 })
 
+// errno (positive) -> [code, message]: Node's own names and messages where
+// libuv has them, the complete Linux table (errno.js) for the rest.
+const ERRNOS = new Map(require('./errno.js').map(([errno, code, message]) => [errno, [code, message]]))
+for (const [negative, entry] of util.getSystemErrorMap()) if (ERRNOS.has(-negative)) ERRNOS.set(-negative, entry)
+
 /**
  * A Node-style system error: `code` ('ENOENT'), `errno` (negative, as Node
  * reports it), `syscall`, and `path`/`dest`/`address`/`port` when given.
  */
-// errnos io_uring reports that libuv has no name for (Linux values).
-const EXTRA_ERRNOS = new Map([
-  [62, ['ETIME', 'timer expired']],
-  [77, ['EBADFD', 'file descriptor in bad state']],
-  [130, ['EOWNERDEAD', 'owner died']],
-  [52, ['EBADE', 'invalid exchange']]
-])
-
 function systemError (errno, syscall, extra) {
   const negative = errno < 0 ? errno : -errno
-  const known = util.getSystemErrorMap().get(negative)
-  const [code, description] = known ?? EXTRA_ERRNOS.get(-negative) ?? [util.getSystemErrorName(negative), 'unknown error']
+  const [code, description] = ERRNOS.get(-negative) ?? [util.getSystemErrorName(negative), 'unknown error']
   let message = `${code}: ${description}, ${syscall}`
   if (extra?.path !== undefined) message += ` '${extra.path}'`
   if (extra?.dest !== undefined) message += ` -> '${extra.dest}'`

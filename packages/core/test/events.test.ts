@@ -498,6 +498,10 @@ describe('futexes and child processes', () => {
     expect(info).toMatchObject({ pid: child.pid, code: CLD_EXITED, status: 3, signo: 17 })
     expect(await exited).toBe(3)
   })
+
+  it('waitid on a process that is not a child rejects with ECHILD, named as Node names it', async () => {
+    await expect(ring.waitid('pid', 1)).rejects.toMatchObject({ code: 'ECHILD', errno: -10, syscall: 'waitid', message: 'ECHILD: no child processes, waitid' })
+  })
 })
 
 function readFileSyncFrom(fd: number, n: number): void {
