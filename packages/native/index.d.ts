@@ -42,28 +42,40 @@ export interface RingDescription {
 /**
  * io_uring_setup + mmap + event-loop watchers. `onWake(status)` is called once per
  * wake-up of the ring fd or of a DEFER_TASKRUN ring's eventfd (status 0; see
- * ringEventfd), or when a loop-iteration flush or task-work run failed (-errno).
- * Returns -errno on failure.
+ * ringEventfd), or when a loop-iteration flush or task-work run failed (-errno; a
+ * refused flush is reported once, and retried only once more is published).
+ * The addon holds `onWake` strongly only while CONTROL.PENDING is above 0; keep
+ * it reachable yourself otherwise. Returns -errno on failure.
  */
 export function setup(options: SetupOptions, onWake: (status: number) => void): RingDescription | number
 /** io_uring_enter with an optional argument (sigset, or io_uring_getevents_arg with IORING_ENTER_EXT_ARG). Result or -errno. */
 export function enter(handle: RingHandle, toSubmit: number, minComplete: number, flags: number, arg?: ArrayBufferView | ArrayBuffer | null): number
 /** Submits every SQE published past the kernel's SQ head (what the loop-iteration flush does). Count or -errno. */
 export function submit(handle: RingHandle, extraEnterFlags?: number): number
-/** io_uring_register(ring fd, opcode, arg, nrArgs). Result or -errno. */
+/**
+ * io_uring_register(ring fd, opcode, arg, nrArgs). Result or -errno. Throws ERR_OUT_OF_RANGE when `arg`
+ * is shorter than what the kernel reads or writes there for `opcode` and `nrArgs`, and
+ * ERR_INVALID_ARG_VALUE for IORING_REGISTER_RESIZE_RINGS (use resize()) or an opcode the addon does not
+ * know given an `arg`.
+ */
 export function register(handle: RingHandle, opcode: number, arg: ArrayBufferView | ArrayBuffer | null | undefined, nrArgs: number): number
 /** What resize() returns: the ring as setup() describes it, without the handle and control block. */
 export type ResizedRings = Omit<RingDescription, 'handle' | 'control'>
 /**
  * IORING_REGISTER_RESIZE_RINGS (Linux 6.13) with IORING_SETUP_CQSIZE/CLAMP in `flags`: the rings move to new memory.
- * The old sqRing/cqRing/sqes ArrayBuffers are detached. Returns the new description, or -errno.
+ * The old sqRing/cqRing/sqes ArrayBuffers are detached. Returns the new description, or -errno. When the
+ * kernel moved the rings but they could not be mapped, the ring is closed (as by close()) and -errno returned.
  */
 export function resize(handle: RingHandle, sqEntries: number, cqEntries: number, flags: number): ResizedRings | number
 /** Registers the ring fd itself (IORING_REGISTER_RING_FDS); later enters use IORING_ENTER_REGISTERED_RING. 0 or -errno. */
 export function registerRingFd(handle: RingHandle): number
 /** Re-reads CONTROL.INFLIGHT and CONTROL.WANT_REF and refs or unrefs the loop. */
 export function updateRef(handle: RingHandle): void
-/** Detaches the mapped ArrayBuffers, unmaps the rings, closes the fd and the watchers. */
+/**
+ * Detaches the mapped ArrayBuffers, then cancels what is in flight and waits (up to 5 s) until the kernel
+ * has completed it, unregisters buffers, files and the registered ring fd, unmaps the rings, closes the fd
+ * and the watchers.
+ */
 export function close(handle: RingHandle): void
 /** Address of the first byte of a buffer or view (cached per ArrayBuffer). */
 export function addressOf(view: ArrayBufferView | ArrayBuffer | SharedArrayBuffer): number
@@ -192,8 +204,17 @@ export function setupError(errno: number): UnavailableError | SystemError
 /** RLIMIT_MEMLOCK of this process in bytes (Infinity: unlimited), or undefined if unknown. */
 export function memlockLimit(): number | undefined
 
+/**
+ * Layout of the control block (`RingDescription.control`): Int32 slots and Float64 stats.
+ * JavaScript writes INFLIGHT (requests that keep the loop alive), PENDING (requests in flight) and
+ * WANT_REF; after raising them it calls updateRef() when ARMED is 0. While PENDING is above 0 the
+ * addon holds onWake (and so whatever it reaches) strongly, otherwise weakly: an idle ring can be
+ * garbage-collected. DISABLED is 1 for an R_DISABLED ring until IORING_REGISTER_ENABLE_RINGS
+ * succeeds through register(). On SQPOLL rings SUBMITTED counts what the kernel thread consumed up
+ * to the SQ head SQ_SEEN; the head's movement since then is consumed too.
+ */
 export const CONTROL: {
-  readonly BYTES: 40
+  readonly BYTES: 56
   readonly INFLIGHT: 0
   readonly WANT_REF: 1
   readonly REFED: 2
@@ -201,4 +222,8 @@ export const CONTROL: {
   readonly ENTER_CALLS: 2
   readonly SUBMITTED: 3
   readonly WAKEUPS: 4
+  readonly ARMED: 10
+  readonly DISABLED: 11
+  readonly SQ_SEEN: 12
+  readonly PENDING: 13
 }

@@ -16,32 +16,32 @@ function withoutAddon () {
 
 // Layout of the control block shared with the addon (binding.c, CTRL_*).
 const CONTROL = Object.freeze({
-  BYTES: 40,
-  INFLIGHT: 0, // Int32 index
-  WANT_REF: 1, // Int32 index
-  REFED: 2, // Int32 index
-  FLUSH_ERR: 3, // Int32 index
+  BYTES: 56,
+  INFLIGHT: 0, // Int32 index, JS: requests that keep the event loop alive
+  WANT_REF: 1, // Int32 index, JS: 0 after ring.unref()
+  REFED: 2, // Int32 index, native: the loop is held
+  FLUSH_ERR: 3, // Int32 index, native: -errno of the last failed loop flush
   ENTER_CALLS: 2, // Float64 index
   SUBMITTED: 3, // Float64 index
-  WAKEUPS: 4 // Float64 index
+  WAKEUPS: 4, // Float64 index
+  ARMED: 10, // Int32 index, native: 0 when starting work must call updateRef()
+  DISABLED: 11, // Int32 index, native: the ring was made R_DISABLED and not enabled yet
+  SQ_SEEN: 12, // Int32 index, native: SQPOLL rings: the SQ head SUBMITTED counts up to
+  PENDING: 13 // Int32 index, JS: requests in flight (the addon then holds onWake strongly)
 })
+
+// errno (positive) -> [code, message]: Node's own names and messages where
+// libuv has them, the complete Linux table (errno.js) for the rest.
+const ERRNOS = new Map(require('./errno.js').map(([errno, code, message]) => [errno, [code, message]]))
+for (const [negative, entry] of util.getSystemErrorMap()) if (ERRNOS.has(-negative)) ERRNOS.set(-negative, entry)
 
 /**
  * A Node-style system error: `code` ('ENOENT'), `errno` (negative, as Node
  * reports it), `syscall`, and `path`/`dest`/`address`/`port` when given.
  */
-// errnos io_uring reports that libuv has no name for (Linux values).
-const EXTRA_ERRNOS = new Map([
-  [62, ['ETIME', 'timer expired']],
-  [77, ['EBADFD', 'file descriptor in bad state']],
-  [130, ['EOWNERDEAD', 'owner died']],
-  [52, ['EBADE', 'invalid exchange']]
-])
-
 function systemError (errno, syscall, extra) {
   const negative = errno < 0 ? errno : -errno
-  const known = util.getSystemErrorMap().get(negative)
-  const [code, description] = known ?? EXTRA_ERRNOS.get(-negative) ?? [util.getSystemErrorName(negative), 'unknown error']
+  const [code, description] = ERRNOS.get(-negative) ?? [util.getSystemErrorName(negative), 'unknown error']
   let message = `${code}: ${description}, ${syscall}`
   if (extra?.path !== undefined) message += ` '${extra.path}'`
   if (extra?.dest !== undefined) message += ` -> '${extra.dest}'`

@@ -52,8 +52,19 @@ const { IoUring } = require('@iouring/core')
   await Promise.all([one.dispose(), two.dispose()])
   native.availability()
   // rings never closed (one with an eventfd): freed by environment teardown
+  // a ring dropped idle: closed by its FinalizationRegistry after a collection
+  ;(() => new IoUring({ entries: 2 }))()
+  for (let i = 0; i < 5; i++) { global.gc(); await new Promise(r => setImmediate(r)) }
+  // rings never closed (one with an eventfd, one with a read in flight on a
+  // registered buffer): cancelled, drained and freed by environment teardown
   const leaked = new IoUring({ entries: 4 })
   await leaked.nop()
+  const [readEnd] = native.pipe()
+  const pending = new IoUring({ entries: 4 })
+  const buffer = new Uint8Array(4096)
+  native.register(pending.handle, 0, new BigUint64Array([BigInt(native.addressOf(buffer)), 4096n]), 1)
+  pending.read(readEnd, buffer).catch(() => {})
+  pending.unref()
   const leakedDeferred = new IoUring({ entries: 4, setup: ['SINGLE_ISSUER', 'DEFER_TASKRUN'] })
   await leakedDeferred.stat('/')
   await new Promise(r => setTimeout(r, 10)); global.gc(); await new Promise(r => setTimeout(r, 10)); global.gc(); console.log('done')

@@ -1,7 +1,7 @@
 // ring.chain(): operations linked with IOSQE_IO_LINK, submitted together.
 import { IOSQE_CQE_SKIP_SUCCESS, IOSQE_IO_HARDLINK, IOSQE_IO_LINK, SQE_FLAGS } from '@iouring/ops'
 import { State, type ChainState, type Engine } from './engine.js'
-import { invalidArgType, invalidArgValue, ringClosed } from './errors.js'
+import { invalidArgType, invalidArgValue } from './errors.js'
 
 /**
  * Runs `build(ring)` with `engine` in chain mode: every operation it starts
@@ -9,7 +9,7 @@ import { invalidArgType, invalidArgValue, ringClosed } from './errors.js'
  * to each step's outcome in order, as Promise.allSettled does.
  */
 export function runChain<R>(engine: Engine, ring: R, build: (ring: R) => readonly Promise<number>[], hard: boolean): Promise<PromiseSettledResult<number>[]> {
-  if (engine.state !== State.Open) throw ringClosed()
+  if (engine.state !== State.Open) engine.checkOpen()
   if (typeof build !== 'function') throw invalidArgType('build', 'of type function', build)
   if (engine.chain !== undefined) throw invalidArgValue('build', 'cannot start a chain inside a chain')
   const sq = engine.sq

@@ -25,10 +25,11 @@ import {
 } from '@iouring/ops'
 import { probe as probeRing, type Probe } from '@iouring/register'
 import { release } from 'node:os'
-import { abortError, invalidArgType, invalidArgValue, outOfRange, ringClosed, unsupportedOperation } from './errors.js'
+import { abortError, invalidArgType, invalidArgValue, invalidState, outOfRange, ringClosed, unsupportedOperation } from './errors.js'
 import { CompletionQueue, SubmissionQueue } from './queues.js'
 import { credentialsChanged, currentCredentials, type Credentials } from './credentials.js'
 import { Messages } from './messages.js'
+import { createRing, registerRingFd, type IoUringOptions } from './setup.js'
 import { ECANCELED, GEN_MASK, SlotExtra, SlotTable, type CqeCallback } from './slots.js'
 import { CompletionStream } from './stream.js'
 import { validateUint32 } from './validate.js'
@@ -54,6 +55,7 @@ export const MESSAGE_DATA_LIMIT = 2 ** 50
 export const USER_DATA_LIMIT = 2 ** 52
 
 const EPERM = -1
+const EOWNERDEAD = -130
 
 /** A duration: milliseconds, or seconds and nanoseconds. */
 export type Duration = number | { sec: number | bigint; nsec: number }
@@ -188,6 +190,8 @@ type Executor = (resolve: (value: number) => void, reject: (reason: Error) => vo
 
 export const enum State {
   Open,
+  /** Created with R_DISABLED and not enabled yet (enableRings() from @iouring/register). */
+  Disabled,
   Closing,
   Closed,
 }
@@ -204,6 +208,19 @@ export interface ChainState {
   promises: Promise<number>[]
   skips: number[]
 }
+
+/**
+ * Rings dropped without dispose(). The addon holds a ring strongly while it
+ * has requests in flight, so one is collected only when nothing the kernel
+ * could touch is left; it is then closed here, with a warning, as Node does
+ * for a FileHandle it closes on garbage collection.
+ */
+const undisposed = new FinalizationRegistry<{ handle: RingHandle; fd: number }>(({ handle, fd }) => {
+  native.close(handle)
+  process.emitWarning(`Closing io_uring ring fd ${fd} on garbage collection; call ring.dispose() when done with a ring`, {
+    code: 'IOURING_RING_NOT_DISPOSED',
+  })
+})
 
 /** Implements Operations for one ring, and what IoUring needs beyond it. @internal */
 export class Engine implements Operations {
@@ -225,6 +242,14 @@ export class Engine implements Operations {
   // 1 for each opcode this kernel supports, from the probe made at creation.
   readonly #supported = new Uint8Array(256)
   readonly #control: Int32Array
+  /** What setup() made, for IoUring's constructor. */
+  readonly description: native.RingDescription
+  /** Whether io_uring_enter goes through a registered ring fd (see RingParams). */
+  readonly ringFdRegistered: boolean
+  // The function the addon calls on wake-ups. It holds it weakly while nothing
+  // is in flight: kept here, it lives exactly as long as the engine.
+  readonly #wake = (status: number): void => this.onWake(status)
+  #warnedEnter = false
   #reaping = false
   #drained: (() => void) | undefined
   #disposed: Promise<void> | undefined
@@ -238,11 +263,16 @@ export class Engine implements Operations {
     this.#nextReject = reject
   }
 
-  constructor(ring: native.RingDescription) {
+  constructor(options: IoUringOptions) {
+    const ring = createRing(options, this.#wake)
+    this.description = ring
+    this.ringFdRegistered = registerRingFd(ring, options)
     this.#handle = ring.handle
+    undisposed.register(this, { handle: ring.handle, fd: ring.fd }, this)
     this.sq = new SubmissionQueue(ring.handle)
     this.adopt(ring)
     this.#control = new Int32Array(ring.control)
+    if (this.#control[CONTROL.DISABLED] === 1) this.state = State.Disabled
     this.probe = probeRing({ handle: ring.handle })
     for (let op = 0; op <= this.probe.lastOp; op++) if (this.probe.supports(op)) this.#supported[op] = 1
     if (this.sq.sqpoll) {
@@ -267,7 +297,15 @@ export class Engine implements Operations {
   }
 
   get closed(): boolean {
-    return this.state !== State.Open
+    return this.state >= State.Closing
+  }
+
+  /** Throws unless the ring takes new work: ERR_IOURING_CLOSED, or ERR_INVALID_STATE for a ring still disabled. */
+  checkOpen(): void {
+    if (this.state === State.Disabled && this.#control[CONTROL.DISABLED] === 0) this.state = State.Open
+    if (this.state === State.Open) return
+    if (this.state === State.Disabled) throw invalidState('the ring was created with R_DISABLED; enable it with enableRings() from @iouring/register first')
+    throw ringClosed()
   }
 
   require(opcode: number): void {
@@ -281,7 +319,7 @@ export class Engine implements Operations {
   }
 
   prepare(): number {
-    if (this.state !== State.Open) throw ringClosed()
+    if (this.state !== State.Open) this.checkOpen()
     if (this.sq.full()) {
       if (this.chain !== undefined) throw outOfRange('chain', `at most ${this.sq.entries} SQEs (the SQ size)`, 'more')
       this.sq.makeRoom(this.#reapNow)
@@ -406,7 +444,7 @@ export class Engine implements Operations {
     if (extra.unrefed === !ref) return
     extra.unrefed = !ref
     slots.unrefed += ref ? -1 : 1
-    this.#control[CONTROL.INFLIGHT] = slots.holding
+    this.#publishInflight()
     native.updateRef(this.#handle)
   }
 
@@ -545,12 +583,23 @@ export class Engine implements Operations {
     return flags
   }
 
-  /** Counts one more request in flight; the loop is held open while there are any (unless unref'ed). */
+  /**
+   * Counts one more request in flight. The addon holds the event loop open
+   * while any that are not unref'ed are, and this engine (with all it keeps)
+   * while any are at all; ARMED says whether it already does.
+   */
   #addInflight(): void {
     const control = this.#control
     this.slots.inflight++
+    this.#publishInflight()
+    if (control[CONTROL.ARMED] === 0) native.updateRef(this.#handle)
+  }
+
+  /** Tells the addon what is in flight (it reads the counts when the loop runs). */
+  #publishInflight(): void {
+    const control = this.#control
     control[CONTROL.INFLIGHT] = this.slots.holding
-    if (control[CONTROL.REFED] === 0 && control[CONTROL.WANT_REF] === 1) native.updateRef(this.#handle)
+    control[CONTROL.PENDING] = this.slots.inflight
   }
 
   /**
@@ -602,7 +651,7 @@ export class Engine implements Operations {
   /** Counts one fewer request in flight, for requests that end without a CQE. */
   dropInflight(): void {
     this.slots.inflight--
-    this.#control[CONTROL.INFLIGHT] = this.slots.holding
+    this.#publishInflight()
     this.#checkDrained()
   }
 
@@ -653,10 +702,47 @@ export class Engine implements Operations {
     this.reap(undefined)
   }
 
-  /** The addon's wake-up: CQEs were posted (status 0), or a flush failed (-errno). */
+  /** The addon's wake-up: CQEs were posted (status 0), or io_uring_enter failed in the loop (-errno). */
   onWake(status: number): void {
-    if (status < 0) throw native.systemError(status, 'io_uring_enter')
-    if (this.state !== State.Closed) this.reap(undefined)
+    if (this.state === State.Closed) return
+    if (status < 0) this.#enterFailed(status)
+    this.reap(undefined)
+  }
+
+  /**
+   * io_uring_enter failed in the event loop for good (EPERM from seccomp,
+   * EBADFD, ...; the addon retries EAGAIN and EBUSY, and reports a failure
+   * once). The requests whose SQEs the kernel did not take fail with that
+   * error, and each SQE becomes a NOP whose CQE is ignored, in case the
+   * kernel takes it later. An SQPOLL ring's kernel thread may be reading
+   * those SQEs (unless it is gone: EOWNERDEAD), so they stay as they are.
+   * When no request could be told, a warning says what happened.
+   */
+  #enterFailed(status: number): void {
+    const sq = this.sq
+    const sqes = sq.sqes
+    const refused: number[] = []
+    if (!sq.sqpoll || status === EOWNERDEAD) {
+      sq.forEachUnconsumed((at) => {
+        refused.push(sqes.getUint32(at + SQE_USER_DATA, true), sqes.getUint32(at + SQE_USER_DATA + 4, true))
+        prepNop(sqes, at)
+        sqes.setUint32(at + SQE_USER_DATA, 0, true)
+        sqes.setUint32(at + SQE_USER_DATA + 4, IGNORED, true)
+      })
+    }
+    if (refused.length === 0 && !this.#warnedEnter) {
+      this.#warnedEnter = true
+      const err = native.systemError(status, 'io_uring_enter')
+      process.emitWarning(`io_uring_enter failed in the event loop (${err.message}); operations in flight on this ring may never complete`, { code: 'IOURING_ENTER_FAILED' })
+    }
+    for (let i = 0; i < refused.length; i += 2) {
+      const lo = refused[i]
+      const hi = refused[i + 1]
+      if (!(hi & MANAGED)) this.#deliver(hi * 2 ** 32 + lo, status, 0, undefined)
+      else if ((hi & KIND_MASK) === 0) this.slots.complete(lo, hi & GEN_MASK, status, 0, this.state === State.Open)
+    }
+    this.#publishInflight()
+    this.#checkDrained()
   }
 
   /**
@@ -707,7 +793,7 @@ export class Engine implements Operations {
       if (cq.head !== head) cq.release(head)
       this.#reaping = false
       this.completions += count
-      this.#control[CONTROL.INFLIGHT] = slots.holding
+      this.#publishInflight()
     }
     this.#checkDrained()
     return count
@@ -760,9 +846,27 @@ export class Engine implements Operations {
       }
       beforeClose()
       this.state = State.Closed
+      undisposed.unregister(this)
       native.close(this.#handle)
     })()
     return this.#disposed
+  }
+
+  /**
+   * The addon closed the ring (its rings could not be mapped again after a
+   * resize): the kernel cancels what was in flight, so those requests reject
+   * with ECANCELED, and the ring refuses new work.
+   */
+  closedUnderneath(): void {
+    this.state = State.Closed
+    undisposed.unregister(this)
+    this.messages.close()
+    const slots = this.slots
+    for (let slot = 0; slot < slots.gen.length; slot++) {
+      if (slots.busy(slot)) slots.complete(slot, slots.gen[slot], ECANCELED, 0, false)
+    }
+    this.#publishInflight()
+    this.#checkDrained()
   }
 
   /** One IORING_OP_ASYNC_CANCEL per request in flight. */

@@ -70,6 +70,7 @@ import {
   type ChildSiginfo,
 } from '@iouring/ops'
 import { syncCancel } from '@iouring/register'
+import { inspect } from 'node:util'
 import { durationMs, toTimespec, type Duration, type OpOptions, type Operations, type StreamOptions } from './engine.js'
 import { invalidArgType, invalidArgValue, outOfRange } from './errors.js'
 import type { CompletionStream } from './stream.js'
@@ -265,8 +266,8 @@ export class EventOperations {
   }
 
   /** Resolves after `ms` milliseconds, through an io_uring timeout. */
-  async sleep(ms: number, options?: { signal?: AbortSignal }): Promise<void> {
-    await this.timeout(ms, options)
+  sleep(ms: number, options?: { signal?: AbortSignal }): Promise<void> {
+    return this.timeout(ms, options).then(noResult)
   }
 
   // ------------------------------------------------------------ cancellation
@@ -417,19 +418,19 @@ export class EventOperations {
    * IORING_OP_WAITID: waits for a child process to change state, as
    * waitid(2). Resolves to its siginfo: `{ pid, uid, code, status, ... }`.
    */
-  async waitid(idtype: keyof typeof IDTYPES, id: number, which: WaitidOptions = { exited: true }, options?: OpOptions): Promise<ChildSiginfo> {
+  waitid(idtype: keyof typeof IDTYPES, id: number, which: WaitidOptions = { exited: true }, options?: OpOptions): Promise<ChildSiginfo> {
     const ops = this.operations
-    const type = IDTYPES[idtype]
-    if (type === undefined) throw invalidArgValue('idtype', "must be 'pid', 'pgid', 'pidfd' or 'all'")
+    const type = Object.hasOwn(IDTYPES, idtype) ? IDTYPES[idtype] : undefined
+    if (type === undefined) throw invalidArgValue('idtype', `must be one of: 'pid', 'pgid', 'pidfd', 'all'. Received ${inspect(idtype)}`)
     validateUint32(id, 'id')
+    if (which === null || typeof which !== 'object') throw invalidArgType('which', 'of type object', which)
     const flags = (which.exited ? WEXITED : 0) | (which.stopped ? WSTOPPED : 0) | (which.continued ? WCONTINUED : 0) | (which.nowait ? WNOWAIT : 0)
     if (flags === 0) throw invalidArgValue('which', 'must ask for at least one of exited, stopped, continued')
     ops.require(IORING_OP_WAITID)
     const siginfo = new DataView(new ArrayBuffer(SIGINFO_SIZE))
     const at = ops.prepare()
     prepWaitid(ops.sqes, at, type, id, native.addressOf(siginfo), flags, 0)
-    await ops.start(at, 'waitid', siginfo, options)
-    return decodeSiginfo(siginfo, 0)
+    return ops.start(at, 'waitid', siginfo, options).then(() => decodeSiginfo(siginfo, 0))
   }
 
   // ------------------------------------------------------------ epoll
@@ -442,8 +443,8 @@ export class EventOperations {
     const ops = this.operations
     validateFd(epfd, 'epfd')
     validateFd(fd)
-    const code = EPOLL_OPS[op]
-    if (code === undefined) throw invalidArgValue('op', "must be 'add', 'mod' or 'del'")
+    const code = Object.hasOwn(EPOLL_OPS, op) ? EPOLL_OPS[op] : undefined
+    if (code === undefined) throw invalidArgValue('op', `must be one of: 'add', 'mod', 'del'. Received ${inspect(op)}`)
     validateUint32(events, 'events')
     ops.require(IORING_OP_EPOLL_CTL)
     const event = new DataView(new ArrayBuffer(EPOLL_EVENT_SIZE))
@@ -454,7 +455,7 @@ export class EventOperations {
   }
 
   /** IORING_OP_EPOLL_WAIT (Linux 6.15): waits for up to `maxEvents` ready events on an epoll fd. */
-  async epollWait(epfd: number, maxEvents = 64, options?: OpOptions): Promise<EpollEvent[]> {
+  epollWait(epfd: number, maxEvents = 64, options?: OpOptions): Promise<EpollEvent[]> {
     const ops = this.operations
     validateFd(epfd, 'epfd')
     if (!Number.isInteger(maxEvents) || maxEvents < 1 || maxEvents > 65536) throw outOfRange('maxEvents', 'an integer from 1 to 65536', maxEvents)
@@ -462,8 +463,7 @@ export class EventOperations {
     const events = new DataView(new ArrayBuffer(maxEvents * EPOLL_EVENT_SIZE))
     const at = ops.prepare()
     prepEpollWait(ops.sqes, at, epfd, native.addressOf(events), maxEvents, 0)
-    const count = await ops.start(at, 'epoll_wait', events, options)
-    return decodeEpollEvents(events, 0, count)
+    return ops.start(at, 'epoll_wait', events, options).then((count) => decodeEpollEvents(events, 0, count))
   }
 }
 
@@ -548,3 +548,6 @@ function futexAddress(view: unknown, index: unknown): number {
   }
   return native.addressOf(view) + index * 4
 }
+
+/** What an operation resolving to nothing (sleep) maps its result to. */
+function noResult(): void {}

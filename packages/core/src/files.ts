@@ -70,7 +70,7 @@ import {
 import { isFixedFile } from '@iouring/register'
 import type { OpOptions, Operations } from './engine.js'
 import type { IoUring } from './ring.js'
-import { invalidArgType, invalidArgValue, outOfRange } from './errors.js'
+import { invalidArgType, invalidArgValue, outOfRange, ringClosed } from './errors.js'
 import { parseFlags, parseMode, type OpenFlags } from './fs/flags.js'
 import { EMPTY_PATH, encodeName, encodePath, encodedSlab, pathText, validatePath, type PathLike } from './fs/path.js'
 import { pageSize } from './fs/page.js'
@@ -565,19 +565,18 @@ export class FileOperations {
    * (O_* bits: O_CLOEXEC, O_NONBLOCK, O_DIRECT). Made by IORING_OP_PIPE where
    * the kernel has it (Linux 6.16), by pipe2() in @iouring/native before.
    */
-  async pipe(flags: number = O_CLOEXEC, options?: OpOptions): Promise<[number, number]> {
+  pipe(flags: number = O_CLOEXEC, options?: OpOptions): Promise<[number, number]> {
     const ops = this.operations
     validateUint32(flags, 'flags')
     if (!ops.supports(IORING_OP_PIPE)) {
+      if (ops.closed) throw ringClosed()
       const fds = native.pipe(flags)
-      if (typeof fds === 'number') throw native.systemError(fds, 'pipe')
-      return fds
+      return typeof fds === 'number' ? Promise.reject(native.systemError(fds, 'pipe')) : Promise.resolve(fds)
     }
     const fds = new Int32Array(2)
     const at = ops.prepare()
     prepPipe(ops.sqes, at, native.addressOf(fds), flags)
-    await ops.start(at, 'pipe', fds, options)
-    return [fds[0], fds[1]]
+    return ops.start(at, 'pipe', fds, options).then(() => [fds[0], fds[1]])
   }
 
   /**
@@ -587,52 +586,65 @@ export class FileOperations {
    * submission. Either fd may be a
    * file, a socket or a pipe. Resolves to the bytes copied.
    */
-  async sendfile(this: IoUring, outFd: number, inFd: number, options: SendfileOptions = {}): Promise<number> {
+  sendfile(this: IoUring, outFd: number, inFd: number, options: SendfileOptions = {}): Promise<number> {
     validateFd(outFd, 'outFd')
     validateFd(inFd, 'inFd')
     if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options)
-    let offset = validatePosition(options.offset, 'options.offset')
-    let outOffset = validatePosition(options.outOffset, 'options.outOffset')
+    const offset = validatePosition(options.offset, 'options.offset')
+    const outOffset = validatePosition(options.outOffset, 'options.outOffset')
     const length = options.length === undefined ? Infinity : validateLength(options.length, 'options.length')
     const signal = options.signal
-    const opOptions: OpOptions | undefined = signal === undefined ? undefined : { signal }
-    const [r, w] = await this.pipe(O_CLOEXEC, opOptions)
-    try {
-      // A larger pipe means fewer round trips; where that is refused, the default 64 KiB.
-      const capacity = native.setPipeSize(w, SENDFILE_PIPE_SIZE)
-      const chunk = capacity > 0 ? capacity : 64 * 1024
-      let done = 0
-      while (done < length) {
-        const want = Math.min(chunk, length - done)
-        const [fill, drain] = await this.chain((ring) => [
-          ring.splice(inFd, offset, w, -1, want, 0, opOptions),
-          ring.splice(r, -1, outFd, outOffset, want, 0, opOptions),
-        ])
-        if (fill.status === 'rejected') {
-          // The drain was cancelled with it; the pipe is empty.
-          throw fill.reason
-        }
-        const moved = fill.value
-        let left = moved
-        if (drain.status === 'fulfilled') left -= drain.value
-        else if (!isCanceled(drain.reason)) throw drain.reason
-        // A short fill cancels the linked drain: empty the pipe by itself.
-        let out = outOffset === -1 ? -1 : add(outOffset, moved - left)
-        while (left > 0) {
-          const n = await this.splice(r, -1, outFd, out, left, 0, opOptions)
-          if (n === 0) throw native.systemError(-32 /* EPIPE */, 'splice')
-          left -= n
-          if (out !== -1) out = add(out, n)
-        }
-        done += moved
-        if (offset !== -1) offset = add(offset, moved)
-        if (outOffset !== -1) outOffset = add(outOffset, moved)
-        if (moved < want) break
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal)
+    return copyThroughPipe(this, outFd, inFd, offset, outOffset, length, signal === undefined ? undefined : { signal })
+  }
+}
+
+/** sendfile() once its arguments are checked. */
+async function copyThroughPipe(
+  ring: IoUring,
+  outFd: number,
+  inFd: number,
+  offset: number | bigint,
+  outOffset: number | bigint,
+  length: number,
+  opOptions: OpOptions | undefined,
+): Promise<number> {
+  const [r, w] = await ring.pipe(O_CLOEXEC, opOptions)
+  try {
+    // A larger pipe means fewer round trips; where that is refused, the default 64 KiB.
+    const capacity = native.setPipeSize(w, SENDFILE_PIPE_SIZE)
+    const chunk = capacity > 0 ? capacity : 64 * 1024
+    let done = 0
+    while (done < length) {
+      const want = Math.min(chunk, length - done)
+      const [fill, drain] = await ring.chain((linked) => [
+        linked.splice(inFd, offset, w, -1, want, 0, opOptions),
+        linked.splice(r, -1, outFd, outOffset, want, 0, opOptions),
+      ])
+      if (fill.status === 'rejected') {
+        // The drain was cancelled with it; the pipe is empty.
+        throw fill.reason
       }
-      return done
-    } finally {
-      await Promise.all([this.close(r), this.close(w)])
+      const moved = fill.value
+      let left = moved
+      if (drain.status === 'fulfilled') left -= drain.value
+      else if (!isCanceled(drain.reason)) throw drain.reason
+      // A short fill cancels the linked drain: empty the pipe by itself.
+      let out = outOffset === -1 ? -1 : add(outOffset, moved - left)
+      while (left > 0) {
+        const n = await ring.splice(r, -1, outFd, out, left, 0, opOptions)
+        if (n === 0) throw native.systemError(-32 /* EPIPE */, 'splice')
+        left -= n
+        if (out !== -1) out = add(out, n)
+      }
+      done += moved
+      if (offset !== -1) offset = add(offset, moved)
+      if (outOffset !== -1) outOffset = add(outOffset, moved)
+      if (moved < want) break
     }
+    return done
+  } finally {
+    await Promise.all([ring.close(r), ring.close(w)])
   }
 }
 

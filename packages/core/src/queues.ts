@@ -133,6 +133,11 @@ export class SubmissionQueue {
     return this.published !== this.tail || this.tail !== this.kernelHead()
   }
 
+  /** Calls `each` with the offset of every SQE published and not consumed by the kernel, oldest first. */
+  forEachUnconsumed(each: (at: number) => void): void {
+    for (let i = this.kernelHead(); i !== this.published; i = (i + 1) >>> 0) each((i & this.mask) << this.shift)
+  }
+
   /** SQEs published and not yet consumed, as io_uring_enter's to_submit (0 with SQPOLL). */
   unsubmitted(): number {
     return this.sqpoll ? 0 : (this.published - this.kernelHead()) >>> 0

@@ -5,7 +5,6 @@ import {
   GETEVENTS_ARG_SIZE,
   IORING_ENTER_EXT_ARG,
   IORING_ENTER_GETEVENTS,
-  IORING_FEAT_REG_REG_RING,
   IORING_REGISTER_RESIZE_RINGS,
   IORING_SETUP_CLAMP,
   IORING_SETUP_CQSIZE,
@@ -22,7 +21,7 @@ import { EventOperations } from './events.js'
 import { FileOperations } from './files.js'
 import type { RingMessage } from './messages.js'
 import { ReadWriteOperations } from './rw.js'
-import { createRing, namesOf, paramsOf, type IoUringOptions, type RingParams } from './setup.js'
+import { namesOf, paramsOf, type IoUringOptions, type RingParams } from './setup.js'
 import type { CompletionStream } from './stream.js'
 import { validateUint32 } from './validate.js'
 
@@ -31,7 +30,7 @@ const EOPNOTSUPP = -95
 const ETIME = -62
 
 export interface RingStats {
-  /** SQEs the kernel accepted. */
+  /** SQEs the kernel accepted (on an SQPOLL ring: those its kernel thread consumed). */
   readonly submitted: number
   /** io_uring_enter system calls made. */
   readonly enterCalls: number
@@ -66,18 +65,19 @@ export class IoUring implements AsyncDisposable {
   /** IORING_FEAT_* names this kernel reported, e.g. `ring.features.has('NODROP')`. */
   readonly features: ReadonlySet<string>
   readonly #engine: Engine
+  readonly #control: Int32Array
   readonly #stats: Float64Array
   #params: RingParams
   #finalStats: RingStats | undefined
   #waitArg: DataView | undefined
 
   constructor(options: IoUringOptions = {}) {
-    const ring = createRing(options, (status) => this.#engine.onWake(status))
-    this.#engine = new Engine(ring)
-    this.#params = paramsOf(ring)
+    const engine = (this.#engine = new Engine(options))
+    const ring = engine.description
+    this.#params = paramsOf(ring, engine.ringFdRegistered)
+    this.#control = new Int32Array(ring.control)
     this.#stats = new Float64Array(ring.control)
     this.features = new Set(namesOf(FEATURES, ring.features))
-    if (options.registerRingFd !== false && ring.features & IORING_FEAT_REG_REG_RING) native.registerRingFd(ring.handle)
   }
 
   /** How operations are added to this ring: see Operations. Core's own operations use it too. */
@@ -102,8 +102,12 @@ export class IoUring implements AsyncDisposable {
   get stats(): RingStats {
     if (this.#finalStats !== undefined) return this.#finalStats
     const stats = this.#stats
+    const sq = this.#engine.sq
+    // An SQPOLL ring's kernel thread consumes SQEs by itself: what it took
+    // since the addon last counted is the SQ head's movement since then.
+    const consumed = sq.sqpoll ? (sq.kernelHead() - this.#control[CONTROL.SQ_SEEN]) >>> 0 : 0
     return {
-      submitted: stats[CONTROL.SUBMITTED],
+      submitted: stats[CONTROL.SUBMITTED] + consumed,
       enterCalls: stats[CONTROL.ENTER_CALLS],
       completions: this.#engine.completions,
       wakeups: stats[CONTROL.WAKEUPS],
@@ -133,7 +137,7 @@ export class IoUring implements AsyncDisposable {
    */
   resize(size: { sqEntries: number; cqEntries?: number; clamp?: boolean }): void {
     const engine = this.#engine
-    if (engine.state !== State.Open) throw ringClosed()
+    if (engine.state !== State.Open) engine.checkOpen()
     if (size === null || typeof size !== 'object') throw invalidArgType('size', 'of type object', size)
     if (engine.chain !== undefined || engine.reaping) throw invalidState('a ring cannot be resized while it builds a chain or reaps')
     const sqEntries = validateUint32(size.sqEntries, 'size.sqEntries')
@@ -147,9 +151,13 @@ export class IoUring implements AsyncDisposable {
     engine.reap(undefined)
     const ring = native.resize(engine.handle, sqEntries, cqEntries, flags)
     if (ring === EOPNOTSUPP) throw invalidState('this ring has an SQ array (a kernel older than 6.6 made it), which cannot be located after a resize')
-    if (typeof ring === 'number') throw registerError(ring, IORING_REGISTER_RESIZE_RINGS)
+    if (typeof ring === 'number') {
+      // The kernel moved the rings but they could not be mapped: the addon closed the ring (and detached its views).
+      if (engine.sq.sqes.buffer.byteLength === 0) engine.closedUnderneath()
+      throw registerError(ring, IORING_REGISTER_RESIZE_RINGS)
+    }
     engine.adopt(ring)
-    this.#params = paramsOf(ring)
+    this.#params = paramsOf(ring, engine.ringFdRegistered)
   }
 
   // ------------------------------------------------------------ chains and messages
@@ -197,7 +205,7 @@ export class IoUring implements AsyncDisposable {
    */
   getSqe(): number {
     const engine = this.#engine
-    if (engine.state !== State.Open) throw ringClosed()
+    if (engine.closed) throw ringClosed()
     const sq = engine.sq
     const at = sq.at()
     if (sq.full()) return -1

@@ -2,6 +2,7 @@
 import * as native from '@iouring/native'
 import {
   FEATURES,
+  IORING_FEAT_REG_REG_RING,
   IORING_SETUP_COOP_TASKRUN,
   IORING_SETUP_CQSIZE,
   IORING_SETUP_NO_SQARRAY,
@@ -9,7 +10,7 @@ import {
   SETUP_FLAGS,
 } from '@iouring/ops'
 import { invalidArgType, invalidArgValue, outOfRange } from './errors.js'
-import { validateUint32 } from './validate.js'
+import { validateFd, validateUint32 } from './validate.js'
 
 const EINVAL = -22
 
@@ -31,7 +32,10 @@ export interface IoUringOptions {
   sqThreadIdle?: number
   /** For ATTACH_WQ: fd of the ring whose io-wq to share. */
   wqFd?: number
-  /** Enter through a registered ring fd when the kernel allows (IORING_REGISTER_RING_FDS). Default true. */
+  /**
+   * Enter through a registered ring fd when the kernel allows (IORING_REGISTER_RING_FDS, 5.18).
+   * Default true. `ring.params.ringFdRegistered` says whether it is.
+   */
   registerRingFd?: boolean
 }
 
@@ -43,6 +47,13 @@ export interface RingParams {
   readonly setup: readonly string[]
   /** The IORING_FEAT_* bits this kernel reported, by name. */
   readonly features: readonly string[]
+  /**
+   * Whether io_uring_enter goes through a registered ring fd, which saves an fd lookup per call.
+   * False with `registerRingFd: false`, on kernels before 5.18, and when the thread already has
+   * 16 rings registered (the kernel's limit per thread; dispose() frees a ring's entry): such a
+   * ring enters through its plain fd and works the same.
+   */
+  readonly ringFdRegistered: boolean
 }
 
 /**
@@ -78,24 +89,20 @@ export function createRing(options: IoUringOptions, onWake: (status: number) => 
   let cqEntries = 0
   if (options.cqEntries !== undefined) {
     cqEntries = validateUint32(options.cqEntries, 'options.cqEntries')
+    if (cqEntries < 1 || cqEntries > 65536) throw outOfRange('options.cqEntries', '>= 1 and <= 65536', cqEntries)
     flags |= IORING_SETUP_CQSIZE
+  }
+  const sqThreadCpu = options.sqThreadCpu === undefined ? 0 : validateUint32(options.sqThreadCpu, 'options.sqThreadCpu')
+  const sqThreadIdle = options.sqThreadIdle === undefined ? 0 : validateUint32(options.sqThreadIdle, 'options.sqThreadIdle')
+  const wqFd = options.wqFd === undefined ? 0 : validateFd(options.wqFd, 'options.wqFd')
+  if (options.registerRingFd !== undefined && typeof options.registerRingFd !== 'boolean') {
+    throw invalidArgType('options.registerRingFd', 'of type boolean', options.registerRingFd)
   }
   // Where a seccomp filter lets io_uring_setup through but not _enter or
   // _register, a ring could be made and then fail at every step.
   const availability = native.availability()
   if (!availability.available) throw native.unavailableError(availability)
-  const setup = (bits: number) =>
-    native.setup(
-      {
-        entries,
-        cqEntries,
-        flags: bits >>> 0,
-        sqThreadCpu: options.sqThreadCpu ?? 0,
-        sqThreadIdle: options.sqThreadIdle ?? 0,
-        wqFd: options.wqFd ?? 0,
-      },
-      onWake,
-    )
+  const setup = (bits: number) => native.setup({ entries, cqEntries, flags: bits >>> 0, sqThreadCpu, sqThreadIdle, wqFd }, onWake)
   // IORING_SETUP_NO_SQARRAY (6.6) where the kernel has it: the ring indexes
   // SQEs directly, with nothing to keep in step (and resize() needs it).
   // Without setup flags from the caller, DEFAULT_SETUP where the kernel has
@@ -111,13 +118,24 @@ export function createRing(options: IoUringOptions, onWake: (status: number) => 
   return ring
 }
 
+/**
+ * Registers the ring's fd (IORING_REGISTER_RING_FDS) unless `options` say
+ * not to or the kernel cannot. Whether it is registered: a thread's table
+ * holds 16, and a ring past that enters through its plain fd.
+ */
+export function registerRingFd(ring: native.RingDescription, options: IoUringOptions): boolean {
+  if (options.registerRingFd === false || !(ring.features & IORING_FEAT_REG_REG_RING)) return false
+  return native.registerRingFd(ring.handle) === 0
+}
+
 /** What ring.params reports of a ring setup() or resize() described. */
-export function paramsOf(ring: native.ResizedRings): RingParams {
+export function paramsOf(ring: native.ResizedRings, ringFdRegistered: boolean): RingParams {
   return Object.freeze({
     fd: ring.fd,
     sqEntries: ring.sqEntries,
     cqEntries: ring.cqEntries,
     setup: Object.freeze(namesOf(SETUP_FLAGS, ring.flags)),
     features: Object.freeze(namesOf(FEATURES, ring.features)),
+    ringFdRegistered,
   })
 }

@@ -502,6 +502,30 @@ describe('futexes and child processes', () => {
     expect(info).toMatchObject({ pid: child.pid, code: CLD_EXITED, status: 3, signo: 17 })
     expect(await exited).toBe(3)
   })
+
+  it('refuses bad arguments synchronously, before anything is submitted', () => {
+    expect(() => ring.waitid('proc' as never, 1)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', message: "The argument 'idtype' must be one of: 'pid', 'pgid', 'pidfd', 'all'. Received 'proc'" }),
+    )
+    expect(() => ring.waitid('toString' as never, 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }))
+    expect(() => ring.waitid('pid', -1)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }))
+    expect(() => ring.waitid('pid', 1, null as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
+    expect(() => ring.sleep(-1)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }))
+    expect(() => ring.epollWait(0, 0)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }))
+    expect(() => ring.epollCtl(0, 'constructor' as never, 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }))
+    expect(() => ring.pipe(-1)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }))
+    expect(() => ring.sendfile(1, -2)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }))
+    expect(() => ring.sendfile(1, 0, { signal: {} as AbortSignal })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
+    expect(ring.pending).toBe(0)
+  })
+
+  it('sleep resolves to undefined once the time has passed', async () => {
+    expect(await ring.sleep(1)).toBeUndefined()
+  })
+
+  it('waitid on a process that is not a child rejects with ECHILD, named as Node names it', async () => {
+    await expect(ring.waitid('pid', 1)).rejects.toMatchObject({ code: 'ECHILD', errno: -10, syscall: 'waitid', message: 'ECHILD: no child processes, waitid' })
+  })
 })
 
 function readFileSyncFrom(fd: number, n: number): void {

@@ -1,5 +1,6 @@
 // @module-tag ring
-import { closeSync, openSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IoUring, USER_DATA_LIMIT } from '@iouring/core'
@@ -138,5 +139,25 @@ describe('low-level API', () => {
     expect(waited).toBeGreaterThanOrEqual(25)
     expect(ring.forEachCqe(() => {})).toBe(0)
     closeSync(pipe)
+  })
+
+  it('signals arriving while submitAndWait waits do not stretch its timeout', async () => {
+    // A shell sends this process SIGUSR2 every 50 ms for about 4 s, then
+    // writes a file. Each signal interrupts the wait (EINTR); restarting the
+    // 200 ms timeout from the start each time would keep waiting until the
+    // signals stop, and the file would exist by the time it returned.
+    const handler = () => {}
+    process.on('SIGUSR2', handler)
+    const finished = join(dir, 'finished')
+    const sender = spawn('sh', ['-c', `for i in $(seq 80); do kill -USR2 ${process.pid} || exit; sleep 0.05; done; echo > ${finished}`])
+    try {
+      await new Promise((resolve) => sender.once('spawn', resolve))
+      expect(ring.submitAndWait(1, { timeoutMs: 200 })).toBe(0)
+      expect(existsSync(finished)).toBe(false)
+    } finally {
+      sender.kill()
+      await new Promise((resolve) => sender.once('close', resolve))
+      process.off('SIGUSR2', handler)
+    }
   })
 })

@@ -1,9 +1,13 @@
 // @module-tag ring
+import { spawnSync } from 'node:child_process'
 import { closeSync, writeSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IoUring } from '@iouring/core'
 import { resizeRings } from '@iouring/register'
 import { emptyPipe, tempDir } from './helpers.js'
+
+const require = createRequire(import.meta.url)
 
 let dir: string
 let cleanup: () => void
@@ -56,5 +60,51 @@ describe('resize (IORING_REGISTER_RESIZE_RINGS)', () => {
       await ring.dispose()
     }
     expect(() => ring.resize({ sqEntries: 8 })).toThrow(expect.objectContaining({ code: 'ERR_IOURING_CLOSED' }))
+  })
+
+  // prlimit (util-linux) lowers this process's address-space limit so that
+  // mapping the resized rings fails after the kernel has moved them.
+  const hasPrlimit = spawnSync('prlimit', ['--version']).status === 0
+  if (!hasPrlimit) console.log('skipped: making the mapping of resized rings fail needs prlimit (util-linux), which is not installed')
+
+  it.skipIf(!hasPrlimit)('when the moved rings cannot be mapped, the ring closes cleanly: its requests reject, new work is refused', () => {
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--expose-gc',
+        '-e',
+        `
+        const { execFileSync } = require('node:child_process')
+        const fs = require('node:fs')
+        const { IoUring } = require(process.env.CORE)
+        const native = require(process.env.NATIVE)
+        const [r, w] = native.pipe()
+        const ring = new IoUring({ entries: 8, setup: ['SINGLE_ISSUER', 'DEFER_TASKRUN'] })
+        const pending = ring.read(r, Buffer.alloc(4)).catch((err) => err.code)
+        const limit = (soft) => execFileSync('prlimit', ['--pid', String(process.pid), '--as=' + soft + ':unlimited'])
+        globalThis.gc()
+        // Room for small allocations, not for a 1 MiB CQ.
+        limit(Number(/VmSize:\\s+(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]) * 1024 + 512 * 1024)
+        let outcome = 'resized'
+        try {
+          ring.resize({ sqEntries: 8, cqEntries: 65536 })
+        } catch (err) {
+          outcome = err.code
+        }
+        limit('unlimited')
+        console.log(outcome, ring.closed)
+        try {
+          ring.nop()
+        } catch (err) {
+          console.log(err.code)
+        }
+        pending.then((code) => console.log(code))
+      `,
+      ],
+      { encoding: 'utf8', timeout: 20_000, env: { ...process.env, CORE: require.resolve('@iouring/core'), NATIVE: require.resolve('@iouring/native') } },
+    )
+    expect(child.stderr).toBe('')
+    expect(child.stdout).toBe('ENOMEM true\nERR_IOURING_CLOSED\nECANCELED\n')
+    expect(child.status).toBe(0)
   })
 })

@@ -65,6 +65,28 @@ describe('setup and teardown', () => {
     expect(() => new IoUring({ entries: 'x' as unknown as number })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
     expect(() => new IoUring({ entries: 0 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }))
     expect(() => new IoUring({ setup: ['NOT_A_FLAG' as never] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }))
+    const bad: [Record<string, unknown>, string, string][] = [
+      [{ setup: ['SQPOLL'], sqThreadIdle: 'x' }, 'ERR_INVALID_ARG_TYPE', 'The "options.sqThreadIdle" property must be of type number. Received type string (\'x\')'],
+      [{ setup: ['SQPOLL'], sqThreadIdle: -1 }, 'ERR_OUT_OF_RANGE', 'options.sqThreadIdle'],
+      [{ setup: ['SQPOLL', 'SQ_AFF'], sqThreadCpu: 1.5 }, 'ERR_OUT_OF_RANGE', 'options.sqThreadCpu'],
+      [{ setup: ['ATTACH_WQ'], wqFd: -3 }, 'ERR_OUT_OF_RANGE', 'options.wqFd'],
+      [{ wqFd: '3' }, 'ERR_INVALID_ARG_TYPE', 'options.wqFd'],
+      [{ cqEntries: 0 }, 'ERR_OUT_OF_RANGE', 'options.cqEntries'],
+      [{ cqEntries: 2 ** 20 }, 'ERR_OUT_OF_RANGE', 'options.cqEntries'],
+      [{ registerRingFd: 'no' }, 'ERR_INVALID_ARG_TYPE', 'options.registerRingFd'],
+    ]
+    for (const [options, code, text] of bad) {
+      expect(() => new IoUring(options as never)).toThrow(expect.objectContaining({ code, message: expect.stringContaining(text) }))
+    }
+  })
+
+  it('counts what an SQPOLL ring\'s kernel thread submitted', async () => {
+    const sqpoll = new IoUring({ entries: 8, setup: ['SQPOLL'], sqThreadIdle: 50 })
+    expect(await Promise.all(Array.from({ length: 20 }, () => sqpoll.nop()))).toEqual(new Array(20).fill(0))
+    expect(sqpoll.stats.submitted).toBe(20)
+    expect(sqpoll.stats.completions).toBe(20)
+    await sqpoll.dispose()
+    expect(sqpoll.stats.submitted).toBe(20)
   })
 
   it('a disposed ring refuses new work, detaches its mapped memory, and disposes idempotently', async () => {

@@ -4,20 +4,22 @@
 // rings, io_uring_enter, io_uring_register, munmap/close, and telling
 // JavaScript where an ArrayBufferView's memory is. SQEs are written and CQEs
 // read by JavaScript through the mapped ArrayBuffers; this file never looks at
-// an individual operation.
+// an individual operation (teardown aside, which writes two SQEs of its own).
 //
-// Event-loop integration: a uv_poll on the ring fd calls one JavaScript
-// function per wake-up (the fd is readable while CQEs are posted), and a
-// uv_prepare flushes SQEs that JavaScript published (SQ tail moved past the
-// kernel's head) once per loop iteration, right before the loop blocks. The
-// poll handle holds the loop open only while JavaScript reports operations in
-// flight (a counter in the shared control block), like any Node handle.
+// Event-loop integration: a uv_poll on each ring fd calls one JavaScript
+// function per wake-up (the fd is readable while CQEs are posted), and one
+// uv_prepare per thread flushes the SQEs JavaScript published on any of the
+// thread's rings (SQ tail moved past the kernel's head) once per loop
+// iteration, right before the loop blocks. A poll handle holds the loop open
+// only while JavaScript reports operations in flight (a counter in the shared
+// control block), like any Node handle.
 
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -25,6 +27,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <node_api.h>
@@ -49,7 +52,40 @@ struct iou_params {
   struct iou_cqring_offsets cq_off;
 };
 
+struct iou_timespec {
+  int64_t tv_sec;
+  long long tv_nsec;
+};
+
+struct iou_getevents_arg {
+  uint64_t sigmask;
+  uint32_t sigmask_sz, min_wait_usec;
+  uint64_t ts;
+};
+
+struct iou_rsrc_update {
+  uint32_t offset, resv;
+  uint64_t data;
+};
+
+struct iou_sync_cancel_reg {
+  uint64_t addr;
+  int32_t fd;
+  uint32_t flags;
+  struct iou_timespec timeout;
+  uint8_t opcode, pad[7];
+  uint64_t pad2[3];
+};
+
+struct iou_cqe {
+  uint64_t user_data;
+  int32_t res;
+  uint32_t flags;
+};
+
 _Static_assert(sizeof(struct iou_params) == 120, "io_uring_params is 120 bytes");
+_Static_assert(sizeof(struct iou_getevents_arg) == 24, "io_uring_getevents_arg is 24 bytes");
+_Static_assert(sizeof(struct iou_sync_cancel_reg) == 64, "io_uring_sync_cancel_reg is 64 bytes");
 
 #ifndef SYS_io_uring_setup
 #define SYS_io_uring_setup 425
@@ -62,39 +98,58 @@ _Static_assert(sizeof(struct iou_params) == 120, "io_uring_params is 120 bytes")
 #define IOU_OFF_SQES 0x10000000ULL
 
 #define IOU_SETUP_SQPOLL (1U << 1)
+#define IOU_SETUP_R_DISABLED (1U << 6)
 #define IOU_SETUP_SQE128 (1U << 10)
 #define IOU_SETUP_CQE32 (1U << 11)
 #define IOU_SETUP_DEFER_TASKRUN (1U << 13)
 #define IOU_SETUP_NO_MMAP (1U << 14)
 #define IOU_SETUP_NO_SQARRAY (1U << 16)
-#define IOU_SETUP_CQE_MIXED (1U << 18)
-#define IOU_SETUP_SQE_MIXED (1U << 19)
 
 #define IOU_FEAT_SINGLE_MMAP (1U << 0)
+#define IOU_FEAT_EXT_ARG (1U << 8)
 
 #define IOU_SQ_NEED_WAKEUP (1U << 0)
 
 #define IOU_ENTER_GETEVENTS (1U << 0)
 #define IOU_ENTER_SQ_WAKEUP (1U << 1)
+#define IOU_ENTER_SQ_WAIT (1U << 2)
+#define IOU_ENTER_EXT_ARG (1U << 3)
 #define IOU_ENTER_REGISTERED_RING (1U << 4)
+#define IOU_ENTER_ABS_TIMER (1U << 5)
+#define IOU_ENTER_EXT_ARG_REG (1U << 6)
 
+#define IOU_OP_NOP 0
+#define IOU_OP_ASYNC_CANCEL 14
+#define IOSQE_IO_DRAIN (1U << 1)
+#define IOU_ASYNC_CANCEL_ALL (1U << 0)
+#define IOU_ASYNC_CANCEL_ANY (1U << 2)
+
+#define IOU_UNREGISTER_BUFFERS 1
+#define IOU_UNREGISTER_FILES 3
 #define IOU_REGISTER_EVENTFD 4
+#define IOU_REGISTER_ENABLE_RINGS 12
 #define IOU_REGISTER_RING_FDS 20
+#define IOU_UNREGISTER_RING_FDS 21
+#define IOU_REGISTER_SYNC_CANCEL 24
 #define IOU_REGISTER_RESIZE_RINGS 33
 #define IOU_REGISTER_USE_REGISTERED_RING (1U << 31)
 
-// The control block shared with JavaScript: Int32 slots, then Float64 stats.
-// JavaScript reads the stats without a native call; the indices are mirrored
-// in index.js (CONTROL) and must stay in step with it.
+// The control block shared with JavaScript: Int32 slots, then Float64 stats,
+// then more Int32 slots. JavaScript reads the stats without a native call; the
+// indices are mirrored in index.js (CONTROL) and must stay in step with it.
 enum {
-  CTRL_INFLIGHT = 0,  // i32, JS: operations that keep the loop alive
-  CTRL_WANT_REF = 1,  // i32, JS: 1 unless the user called ring.unref()
-  CTRL_REFED = 2,     // i32, native: 1 while the poll handle is ref'ed
-  CTRL_FLUSH_ERR = 3, // i32, native: -errno of the last failed flush, else 0
+  CTRL_INFLIGHT = 0,   // i32, JS: requests that keep the loop alive
+  CTRL_WANT_REF = 1,   // i32, JS: 1 unless the user called ring.unref()
+  CTRL_REFED = 2,      // i32, native: 1 while the poll handle is ref'ed
+  CTRL_FLUSH_ERR = 3,  // i32, native: -errno of the last failed flush, else 0
   CTRL_ENTER_CALLS = 2,  // f64 index: io_uring_enter calls
-  CTRL_SUBMITTED = 3,    // f64 index: SQEs the kernel accepted
+  CTRL_SUBMITTED = 3,    // f64 index: SQEs the kernel accepted (SQPOLL: consumed, see CTRL_SQ_SEEN)
   CTRL_WAKEUPS = 4,      // f64 index: completion wake-ups delivered to JS
-  CTRL_BYTES = 40
+  CTRL_ARMED = 10,     // i32, native: 0 when JS starting work must call updateRef (see update_ref)
+  CTRL_DISABLED = 11,  // i32, native: 1 from an R_DISABLED setup until IORING_REGISTER_ENABLE_RINGS
+  CTRL_SQ_SEEN = 12,   // i32, native, SQPOLL rings: the SQ head when CTRL_SUBMITTED was last brought up to date
+  CTRL_PENDING = 13,   // i32, JS: requests in flight (the JS ring is then held strongly)
+  CTRL_BYTES = 56
 };
 
 // A JS ring handle is an external over a box, so a handle used after close
@@ -105,6 +160,8 @@ typedef struct box_s {
 
 typedef struct ring_s {
   napi_env env;
+  struct thread_s *thread;
+  struct ring_s *next;  // the thread's next ring
   int fd;
   int enter_fd;          // ring fd, or its registered index
   unsigned enter_flags;  // IORING_ENTER_REGISTERED_RING when enter_fd is an index
@@ -125,12 +182,20 @@ typedef struct ring_s {
   double *stats;
   struct box_s *box;  // the JS handle's link to this struct, cut when it is freed
 
+  // onWake, which holds the JS ring: a strong reference only while operations
+  // are in flight (held), so an idle ring nobody references can be collected.
   napi_ref on_wake;
+  int held;
+  int orphaned;  // onWake was collected: the ring waits to be closed
   napi_async_context async_ctx;
   napi_ref buffers[4];  // sqRing, cqRing, sqes, control: detached at close
 
+  // A flush that failed for good is reported once and not retried until
+  // JavaScript publishes more (the SQ tail moves past failed_tail).
+  int flush_failed;
+  unsigned failed_tail;
+
   uv_poll_t poll;
-  uv_prepare_t prepare;
   // DEFER_TASKRUN rings only (else -1): an eventfd registered with the ring,
   // watched by evpoll. See on_evpoll.
   int evfd;
@@ -138,11 +203,19 @@ typedef struct ring_s {
   int handles_open;
   int closing;
   napi_async_cleanup_hook_handle cleanup;
-  struct ring_s *next_in_thread;  // thread_rings
 } ring_t;
 
-// The open rings of this thread (each JavaScript thread has its own loop).
-static __thread ring_t *thread_rings;
+// Per JavaScript thread (napi_env): every open ring, and the one prepare
+// handle that flushes them all before the loop blocks.
+typedef struct thread_s {
+  napi_env env;
+  uv_prepare_t prepare;
+  uv_idle_t retry;  // started when a flush must be retried: the loop then polls without blocking
+  ring_t *rings;    // in creation order; a ring leaves when it is freed
+  ring_t **last;
+  int handles_open;
+  napi_async_cleanup_hook_handle cleanup;
+} thread_t;
 
 #define NAPI_CALL(env, call)                                          \
   do {                                                                \
@@ -162,18 +235,53 @@ static __thread ring_t *thread_rings;
     }                                                                 \
   } while (0)
 
+#define NS_PER_SEC 1000000000ULL
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+static struct iou_timespec timespec_of(uint64_t ns) {
+  struct iou_timespec ts = {(int64_t)(ns / NS_PER_SEC), (long long)(ns % NS_PER_SEC)};
+  return ts;
+}
+
 static int sys_setup(unsigned entries, struct iou_params *p) {
   long r = syscall(SYS_io_uring_setup, entries, p);
   return r < 0 ? -errno : (int)r;
 }
 
+// io_uring_enter, retried on EINTR (which the kernel returns only when it
+// submitted nothing). A relative timeout in an io_uring_getevents_arg is
+// shortened by the time already waited, so signals cannot stretch it.
 static int sys_enter(ring_t *r, unsigned to_submit, unsigned min_complete, unsigned flags,
                      const void *arg, size_t argsz) {
+  struct iou_getevents_arg ext;
+  struct iou_timespec left;
+  uint64_t deadline = 0;
+  int relative = (flags & IOU_ENTER_EXT_ARG) && !(flags & (IOU_ENTER_ABS_TIMER | IOU_ENTER_EXT_ARG_REG)) &&
+                 arg != NULL && argsz == sizeof(ext);
+  if (relative) {
+    memcpy(&ext, arg, sizeof(ext));
+    const struct iou_timespec *ts = (const struct iou_timespec *)(uintptr_t)ext.ts;
+    // A negative or absurdly long timeout is the kernel's to judge.
+    relative = ts != NULL && ts->tv_sec >= 0 && ts->tv_sec < (int64_t)(UINT64_MAX / NS_PER_SEC / 2) &&
+               ts->tv_nsec >= 0 && ts->tv_nsec < (long long)NS_PER_SEC;
+    if (relative) deadline = now_ns() + (uint64_t)ts->tv_sec * NS_PER_SEC + (uint64_t)ts->tv_nsec;
+  }
   long ret;
-  do {
-    ret = syscall(SYS_io_uring_enter, r->enter_fd, to_submit, min_complete,
-                  flags | r->enter_flags, arg, argsz);
-  } while (ret < 0 && errno == EINTR);
+  for (;;) {
+    ret = syscall(SYS_io_uring_enter, r->enter_fd, to_submit, min_complete, flags | r->enter_flags, arg, argsz);
+    if (ret >= 0 || errno != EINTR) break;
+    if (relative) {
+      uint64_t now = now_ns();
+      left = timespec_of(now < deadline ? deadline - now : 0);
+      ext.ts = (uint64_t)(uintptr_t)&left;
+      arg = &ext;
+    }
+  }
   if (ret < 0) return -errno;
   r->stats[CTRL_ENTER_CALLS] += 1;
   r->stats[CTRL_SUBMITTED] += (double)(ret < (long)to_submit ? ret : (long)to_submit);
@@ -183,11 +291,14 @@ static int sys_enter(ring_t *r, unsigned to_submit, unsigned min_complete, unsig
 // Submit what JavaScript published since the kernel last looked. Without
 // SQPOLL the kernel consumes the SQ inside io_uring_enter, so the pending
 // count is simply tail - head; with SQPOLL the kernel thread consumes it and
-// only needs a wake-up when it has gone to sleep.
+// only needs a wake-up when it has gone to sleep, and what it consumed (the
+// head's movement) is what the stats count as submitted.
 static int flush(ring_t *r, unsigned extra_flags) {
   unsigned tail = __atomic_load_n(r->sq_ktail, __ATOMIC_ACQUIRE);
   unsigned head = __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE);
   if (r->p.flags & IOU_SETUP_SQPOLL) {
+    r->stats[CTRL_SUBMITTED] += (double)(head - (unsigned)r->ctrl_i32[CTRL_SQ_SEEN]);
+    r->ctrl_i32[CTRL_SQ_SEEN] = (int32_t)head;
     unsigned flags = extra_flags;
     if (__atomic_load_n(r->sq_kflags, __ATOMIC_ACQUIRE) & IOU_SQ_NEED_WAKEUP) flags |= IOU_ENTER_SQ_WAKEUP;
     if (flags == 0) return 0;
@@ -198,7 +309,15 @@ static int flush(ring_t *r, unsigned extra_flags) {
   return sys_enter(r, tail - head, 0, extra_flags, NULL, 0);
 }
 
+// Brings the loop reference in line with CTRL_INFLIGHT and CTRL_WANT_REF,
+// and the hold on the JS ring with CTRL_PENDING: what the kernel may touch is
+// kept alive by the JS ring, so it is held strongly while requests are in
+// flight and weakly otherwise. CTRL_ARMED tells JavaScript whether a new
+// request is covered already (held, and the loop ref'ed unless unwanted); if
+// not, it calls updateRef. The prepare callback calls this for every ring
+// once JavaScript has run, which is when requests finish.
 static void update_ref(ring_t *r) {
+  int pending = r->ctrl_i32[CTRL_PENDING] > 0 && !r->closing;
   int want = r->ctrl_i32[CTRL_INFLIGHT] > 0 && r->ctrl_i32[CTRL_WANT_REF] && !r->closing;
   if (want && !r->ctrl_i32[CTRL_REFED]) {
     uv_ref((uv_handle_t *)&r->poll);
@@ -209,15 +328,33 @@ static void update_ref(ring_t *r) {
     if (r->evfd >= 0) uv_unref((uv_handle_t *)&r->evpoll);
     r->ctrl_i32[CTRL_REFED] = 0;
   }
+  if (pending != r->held && r->on_wake != NULL &&
+      (pending ? napi_reference_ref(r->env, r->on_wake, NULL) : napi_reference_unref(r->env, r->on_wake, NULL)) == napi_ok) {
+    r->held = pending;
+  }
+  r->ctrl_i32[CTRL_ARMED] = r->held && (r->ctrl_i32[CTRL_REFED] || !r->ctrl_i32[CTRL_WANT_REF]);
 }
 
-static void call_js(ring_t *r, int arg) {
+// The JS ring was collected (it had nothing in flight): stop watching the
+// ring until its FinalizationRegistry callback or environment teardown closes it.
+static void orphan(ring_t *r) {
+  r->orphaned = 1;
+  uv_poll_stop(&r->poll);
+  if (r->evfd >= 0) uv_poll_stop(&r->evpoll);
+}
+
+// Calls onWake(arg). 1 if JavaScript ran.
+static int call_js(ring_t *r, int arg) {
+  if (r->on_wake == NULL || r->orphaned) return 0;
   napi_env env = r->env;
   napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return 0;
   napi_value fn, recv, argv[1], result;
-  if (napi_get_reference_value(env, r->on_wake, &fn) == napi_ok && fn != NULL &&
-      napi_get_global(env, &recv) == napi_ok && napi_create_int32(env, arg, &argv[0]) == napi_ok) {
+  int ran = 0;
+  if (napi_get_reference_value(env, r->on_wake, &fn) != napi_ok || fn == NULL) {
+    orphan(r);
+  } else if (napi_get_global(env, &recv) == napi_ok && napi_create_int32(env, arg, &argv[0]) == napi_ok) {
+    ran = 1;
     // make_callback runs the microtask queue afterwards, so promises settled
     // by this wake-up continue before the loop moves on.
     if (napi_make_callback(env, r->async_ctx, recv, fn, 1, argv, &result) == napi_pending_exception) {
@@ -227,54 +364,71 @@ static void call_js(ring_t *r, int arg) {
     }
   }
   napi_close_handle_scope(env, scope);
+  return ran;
 }
 
 static int cq_ready(ring_t *r) {
   return __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE) != __atomic_load_n(r->cq_khead, __ATOMIC_RELAXED);
 }
 
-// Once per loop iteration, before the loop blocks: submit what JavaScript
-// published. Work that completes inside io_uring_enter (page-cached reads,
-// NOPs) has its CQEs posted already, so JavaScript reaps them at once rather
-// than after a round trip through epoll, and what it prepares in response is
-// flushed in the next round. Every round ends with a flush, so nothing is left
-// unsubmitted when the loop goes on to poll; the bound keeps other handles
-// from waiting.
-#define PREPARE_ROUNDS 8
-
-// Flushes ring `r`; false when that failed and JavaScript was told.
-static bool flush_or_report(ring_t *r) {
-  int ret = flush(r, 0);
-  // EAGAIN/EBUSY clear up once completions are reaped; anything else is a
-  // bug worth surfacing, and JavaScript is the one that can report it.
-  if (ret >= 0 || ret == -EAGAIN || ret == -EBUSY) return true;
-  r->ctrl_i32[CTRL_FLUSH_ERR] = ret;
-  call_js(r, ret);
-  return false;
+// The retry idle handle's only job is to keep the loop from blocking once.
+static void on_retry(uv_idle_t *h) {
+  uv_idle_stop(h);
 }
 
-static void on_prepare(uv_prepare_t *h) {
-  ring_t *r = h->data;
-  bool called_js = false;
-  for (int round = 0; !r->closing; round++) {
-    if (!flush_or_report(r)) {
-      called_js = true;
-      break;
-    }
-    // The loop always ends right after a flush.
-    if (round == PREPARE_ROUNDS || (r->p.flags & IOU_SETUP_DEFER_TASKRUN) || !cq_ready(r)) break;
-    r->stats[CTRL_WAKEUPS] += 1;
-    call_js(r, 0);
-    called_js = true;
+static int transient(int err) {
+  return err == -EAGAIN || err == -EBUSY;
+}
+
+// Flushes one ring. With `may_call_js`, a flush that fails for good is handed
+// to onWake (once: see flush_failed), and CQEs the flush posted (work that
+// completed inside io_uring_enter: page-cached reads, NOPs) are reaped at
+// once rather than after a round trip through epoll. Without it, nothing
+// calls JavaScript and a failure makes the loop come back without blocking,
+// to report it then. 1 if JavaScript ran.
+static int flush_ring(ring_t *r, int may_call_js) {
+  if (r->closing || r->orphaned) return 0;
+  unsigned tail = __atomic_load_n(r->sq_ktail, __ATOMIC_ACQUIRE);
+  int ret = r->flush_failed && tail == r->failed_tail ? 0 : flush(r, 0);
+  if (ret < 0 && (transient(ret) || !may_call_js)) {
+    // EAGAIN/EBUSY clear up once completions are reaped: try again next iteration.
+    uv_idle_start(&r->thread->retry, on_retry);
+    return 0;
   }
-  if (!r->closing) update_ref(r);
-  // What JavaScript did may have put work on this thread's other rings,
-  // whose prepare hooks may have run already in this loop iteration: flush
-  // them too, or the loop would block with that work unsubmitted. Their
-  // completions wake the loop through their own fds.
-  if (!called_js) return;
-  for (ring_t *other = thread_rings; other != NULL; other = other->next_in_thread) {
-    if (other != r && !other->closing) flush_or_report(other);
+  if (ret < 0) {
+    r->flush_failed = 1;
+    r->failed_tail = tail;
+    r->ctrl_i32[CTRL_FLUSH_ERR] = ret;
+    return call_js(r, ret);
+  }
+  if (tail != r->failed_tail) r->flush_failed = 0;
+  if (!may_call_js || (r->p.flags & IOU_SETUP_DEFER_TASKRUN) || !cq_ready(r)) return 0;
+  r->stats[CTRL_WAKEUPS] += 1;
+  return call_js(r, 0);
+}
+
+// Once per loop iteration, before the loop blocks: flush every ring of the
+// thread. JavaScript that runs meanwhile (reaping what a flush completed) may
+// publish SQEs on any ring, or make a new one (appended to the list, so this
+// pass reaches it): another round flushes them, as long as JavaScript ran and
+// at most PREPARE_ROUNDS times, so other handles do not wait. If JavaScript
+// ran in the last round, a final pass flushes every ring without calling it.
+// So nothing published on any ring of the thread is left unsubmitted when the
+// loop blocks, and a flush costs one check per ring.
+#define PREPARE_ROUNDS 8
+
+static void on_prepare(uv_prepare_t *h) {
+  thread_t *t = h->data;
+  int ran = 1;
+  for (int round = 0; ran && round < PREPARE_ROUNDS; round++) {
+    ran = 0;
+    for (ring_t *r = t->rings; r != NULL; r = r->next) ran |= flush_ring(r, 1);
+  }
+  if (ran) {
+    for (ring_t *r = t->rings; r != NULL; r = r->next) flush_ring(r, 0);
+  }
+  for (ring_t *r = t->rings; r != NULL; r = r->next) {
+    if (!r->closing) update_ref(r);
   }
 }
 
@@ -282,7 +436,7 @@ static void on_prepare(uv_prepare_t *h) {
 // when this thread enters with GETEVENTS. 0 or -errno worth reporting.
 static int run_task_work(ring_t *r) {
   int ret = sys_enter(r, 0, 0, IOU_ENTER_GETEVENTS, NULL, 0);
-  return (ret < 0 && ret != -EAGAIN && ret != -EBUSY) ? ret : 0;
+  return (ret < 0 && !transient(ret)) ? ret : 0;
 }
 
 static void on_poll(uv_poll_t *h, int status, int events) {
@@ -338,13 +492,6 @@ static void unmap_rings(ring_t *r) {
   r->sqes_ptr = r->cq_ptr = r->ring_ptr = NULL;
 }
 
-static void unmap_ring(ring_t *r) {
-  unmap_rings(r);
-  // Closing the ring unregisters its eventfd.
-  if (r->fd >= 0) close(r->fd);
-  r->fd = -1;
-}
-
 static void *map_region(ring_t *r, size_t size, unsigned long long offset, int *err) {
   void *ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd, (off_t)offset);
   if (ptr != MAP_FAILED) return ptr;
@@ -385,6 +532,173 @@ static int map_rings(ring_t *r) {
   return 0;
 }
 
+// ---- teardown ----------------------------------------------------------------------------------------
+//
+// Closing a ring must leave no request able to write into memory that is
+// about to be freed: a worker's heap goes away right after its environment
+// teardown, and the kernel would otherwise complete reads into it. So the
+// ring cancels everything in flight (IORING_OP_ASYNC_CANCEL with ANY | ALL,
+// Linux 5.19) and waits, at most QUIESCE_NS, for a NOP queued behind it with
+// IOSQE_IO_DRAIN: the kernel starts that NOP only once every request before
+// it has completed, so its CQE (result 0) means nothing is left in flight.
+// Where that cannot work (draining is off on a ring that ever ran an SQE with
+// IOSQE_CQE_SKIP_SUCCESS, the NOP fails with EOPNOTSUPP; restrictions may
+// forbid either request) the ring waits instead until
+// IORING_REGISTER_SYNC_CANCEL (6.0) finds nothing left to cancel or running.
+// Only a quiet ring has its registered buffers (pinned pages) and files
+// released at once. The ring fd registered with IORING_REGISTER_RING_FDS is
+// unregistered, or the kernel would keep the ring, and all it holds, until
+// the thread exits.
+
+#define QUIESCE_NS (5 * NS_PER_SEC)
+#define BARRIER_CANCEL (UINT64_MAX - 1)
+#define BARRIER_DRAIN UINT64_MAX
+
+// What the barrier's two requests reported.
+typedef struct barrier_s {
+  unsigned end;  // the SQ tail after them
+  int cancelled, drained;  // 1 once each posted its CQE
+  int cancel_res, drain_res;
+} barrier_t;
+
+static void put_sqe(ring_t *r, unsigned index, uint8_t opcode, uint8_t flags, uint32_t op_flags, uint64_t user_data) {
+  size_t size = (r->p.flags & IOU_SETUP_SQE128) ? 128 : 64;
+  unsigned slot = index & (r->p.sq_entries - 1);
+  uint8_t *sqe = (uint8_t *)r->sqes_ptr + slot * size;
+  memset(sqe, 0, size);
+  sqe[0] = opcode;
+  sqe[1] = flags;
+  memcpy(sqe + 28, &op_flags, sizeof(op_flags));
+  memcpy(sqe + 32, &user_data, sizeof(user_data));
+  if (!(r->p.flags & IOU_SETUP_NO_SQARRAY)) ((uint32_t *)((char *)r->ring_ptr + r->p.sq_off.array))[slot] = slot;
+}
+
+// Consumes every posted CQE (nobody else will), noting the barrier's (b may be NULL).
+static void discard_cqes(ring_t *r, barrier_t *b) {
+  size_t size = (r->p.flags & IOU_SETUP_CQE32) ? 32 : 16;
+  unsigned mask = r->p.cq_entries - 1;
+  unsigned head = *r->cq_khead;
+  unsigned tail = __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE);
+  for (; head != tail; head++) {
+    const struct iou_cqe *cqe = (const void *)((char *)r->cq_ptr + r->p.cq_off.cqes + (head & mask) * size);
+    if (b != NULL && cqe->user_data == BARRIER_CANCEL) {
+      b->cancelled = 1;
+      b->cancel_res = cqe->res;
+    } else if (b != NULL && cqe->user_data == BARRIER_DRAIN) {
+      b->drained = 1;
+      b->drain_res = cqe->res;
+    }
+  }
+  __atomic_store_n(r->cq_khead, tail, __ATOMIC_RELEASE);
+}
+
+// Waits until a CQE is posted or `deadline` passes. 0 or -errno (-ETIME: time is up).
+static int wait_cqe(ring_t *r, uint64_t deadline) {
+  uint64_t now = now_ns();
+  if (now >= deadline) return -ETIME;
+  struct iou_timespec ts = timespec_of(deadline - now);
+  struct iou_getevents_arg arg = {0, 0, 0, (uint64_t)(uintptr_t)&ts};
+  int ret = sys_enter(r, 0, 1, IOU_ENTER_GETEVENTS | IOU_ENTER_EXT_ARG, &arg, sizeof(arg));
+  return ret < 0 ? ret : 0;
+}
+
+// Queues the cancel and the draining NOP. 0, or -errno when the SQ could not be emptied enough.
+static int queue_barrier(ring_t *r, barrier_t *b, uint64_t deadline) {
+  unsigned tail = *r->sq_ktail;
+  while (r->p.sq_entries - (tail - __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE)) < 2) {
+    // Full of SQEs JavaScript published: they go in first, and are cancelled with the rest.
+    int ret = flush(r, (r->p.flags & IOU_SETUP_SQPOLL) ? IOU_ENTER_SQ_WAIT : 0);
+    if (ret < 0 && !transient(ret)) return ret;
+    discard_cqes(r, NULL);
+    if (now_ns() >= deadline) return -ETIME;
+  }
+  put_sqe(r, tail, IOU_OP_ASYNC_CANCEL, 0, IOU_ASYNC_CANCEL_ALL | IOU_ASYNC_CANCEL_ANY, BARRIER_CANCEL);
+  put_sqe(r, tail + 1, IOU_OP_NOP, IOSQE_IO_DRAIN, 0, BARRIER_DRAIN);
+  b->end = tail + 2;
+  __atomic_store_n(r->sq_ktail, b->end, __ATOMIC_RELEASE);
+  return 0;
+}
+
+// IORING_REGISTER_SYNC_CANCEL (ANY | ALL) reports how many requests it found,
+// cancelled or still running in io-wq; 0 means none is left that cancellation
+// can reach. 1 once it finds none, 0 if it fails or time runs out.
+static int sync_cancel_until_none(ring_t *r, uint64_t deadline) {
+  struct iou_sync_cancel_reg reg;
+  memset(&reg, 0, sizeof(reg));
+  reg.flags = IOU_ASYNC_CANCEL_ALL | IOU_ASYNC_CANCEL_ANY;
+  for (;;) {
+    long found = syscall(SYS_io_uring_register, r->fd, IOU_REGISTER_SYNC_CANCEL, &reg, 1);
+    if (found == 0) return 1;
+    if (found < 0 && errno != EINTR) return 0;
+    discard_cqes(r, NULL);
+    uint64_t soon = now_ns() + NS_PER_SEC / 1000;
+    if (wait_cqe(r, soon < deadline ? soon : deadline) == -ETIME && now_ns() >= deadline) return 0;
+  }
+}
+
+// 1 when nothing of this ring is left in flight, 0 when that is not known.
+static int quiesce(ring_t *r) {
+  if (r->ring_ptr == NULL || !(r->p.features & IOU_FEAT_EXT_ARG)) return 0;
+  uint64_t deadline = now_ns() + QUIESCE_NS;
+  barrier_t b;
+  memset(&b, 0, sizeof(b));
+  int ret = queue_barrier(r, &b, deadline);
+  if (ret < 0) return 0;
+  for (;;) {
+    // Submission stops at an SQE that fails early (say, one restrictions
+    // forbid): submit again until the barrier is in. SQPOLL rings only need waking.
+    if (__atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE) != b.end || (r->p.flags & IOU_SETUP_SQPOLL)) {
+      ret = flush(r, 0);
+      // A ring still disabled (R_DISABLED) has never run anything.
+      if (ret == -EBADFD) return 1;
+      if (ret < 0 && !transient(ret)) return 0;
+    }
+    discard_cqes(r, &b);
+    if (b.drained && b.drain_res == 0) return 1;
+    if (b.drained || (b.cancelled && b.cancel_res < 0 && b.cancel_res != -ENOENT)) return sync_cancel_until_none(r, deadline);
+    ret = wait_cqe(r, deadline);
+    if (ret == -ETIME || (ret < 0 && !transient(ret))) return 0;
+  }
+}
+
+// Gives the kernel ring up: quiesced, its registrations dropped, unmapped, closed.
+static void release_kernel_ring(ring_t *r) {
+  if (r->fd < 0) return;
+  // Before 6.13 these wait for every request using the table: only when nothing is in flight.
+  // The results do not matter: ENXIO when nothing was registered, and closing releases them anyway.
+  if (quiesce(r)) {
+    (void)syscall(SYS_io_uring_register, r->fd, IOU_UNREGISTER_BUFFERS, NULL, 0);
+    (void)syscall(SYS_io_uring_register, r->fd, IOU_UNREGISTER_FILES, NULL, 0);
+  }
+  if (r->enter_flags & IOU_ENTER_REGISTERED_RING) {
+    struct iou_rsrc_update upd = {(uint32_t)r->enter_fd, 0, 0};
+    (void)syscall(SYS_io_uring_register, r->fd, IOU_UNREGISTER_RING_FDS, &upd, 1);
+    r->enter_fd = r->fd;
+    r->enter_flags = 0;
+  }
+  unmap_rings(r);
+  // Closing the ring unregisters its eventfd.
+  close(r->fd);
+  r->fd = -1;
+}
+
+// ---- lifetime ----------------------------------------------------------------------------------------
+
+static void free_thread_if_done(thread_t *t) {
+  if (t->handles_open > 0 || t->rings != NULL) return;
+  if (t->cleanup) napi_remove_async_cleanup_hook(t->cleanup);
+  free(t);
+}
+
+static void unlink_ring(ring_t *r) {
+  thread_t *t = r->thread;
+  ring_t **link = &t->rings;
+  while (*link != r) link = &(*link)->next;
+  *link = r->next;
+  if (t->last == &r->next) t->last = link;
+  free_thread_if_done(t);
+}
+
 static void on_handle_closed(uv_handle_t *h) {
   ring_t *r = h->data;
   if (h == (uv_handle_t *)&r->evpoll) {
@@ -394,29 +708,20 @@ static void on_handle_closed(uv_handle_t *h) {
   if (--r->handles_open > 0) return;
   if (r->cleanup) napi_remove_async_cleanup_hook(r->cleanup);
   if (r->box) r->box->ring = NULL;
+  unlink_ring(r);
   free(r);
 }
 
-// Closes the libuv handles; the ring struct is freed when both are closed.
-// Idempotent. JavaScript references (napi_ref) are released by the caller
-// when it still may touch the JS heap.
+// Gives up the kernel ring and closes the libuv handles; the ring struct is
+// freed when they are closed. Idempotent. JavaScript references (napi_ref)
+// are released by the caller when it still may touch the JS heap.
 static void begin_close(ring_t *r) {
   if (r->closing) return;
   r->closing = 1;
-  // Unlinked, its own link stays: a walk of thread_rings standing on it
-  // goes on (the struct is freed only once its handles have closed).
-  for (ring_t **link = &thread_rings; *link != NULL; link = &(*link)->next_in_thread) {
-    if (*link == r) {
-      *link = r->next_in_thread;
-      break;
-    }
-  }
   uv_poll_stop(&r->poll);
-  uv_prepare_stop(&r->prepare);
   if (r->evfd >= 0) uv_poll_stop(&r->evpoll);
-  unmap_ring(r);
+  release_kernel_ring(r);
   uv_close((uv_handle_t *)&r->poll, on_handle_closed);
-  uv_close((uv_handle_t *)&r->prepare, on_handle_closed);
   if (r->evfd >= 0) {
     // The fd goes after the handle that watches it, in on_handle_closed.
     uv_close((uv_handle_t *)&r->evpoll, on_handle_closed);
@@ -447,6 +752,14 @@ static void release_js(ring_t *r, bool detach) {
   r->async_ctx = NULL;
 }
 
+// JavaScript is done with the ring (close(), or a failure it is told of).
+static void close_from_js(ring_t *r) {
+  release_js(r, true);
+  if (r->cleanup) napi_remove_async_cleanup_hook(r->cleanup);
+  r->cleanup = NULL;
+  begin_close(r);
+}
+
 // Environment teardown (process exit, worker termination) for a ring that
 // JavaScript never closed.
 static void on_env_cleanup(napi_async_cleanup_hook_handle handle, void *data) {
@@ -454,6 +767,47 @@ static void on_env_cleanup(napi_async_cleanup_hook_handle handle, void *data) {
   r->cleanup = handle;
   release_js(r, false);
   begin_close(r);
+}
+
+static void on_thread_handle_closed(uv_handle_t *h) {
+  thread_t *t = h->data;
+  t->handles_open--;
+  free_thread_if_done(t);
+}
+
+// Environment teardown: the rings' own hooks (registered later, so run
+// earlier) close them; the thread's state goes once they are all freed.
+static void on_thread_cleanup(napi_async_cleanup_hook_handle handle, void *data) {
+  thread_t *t = data;
+  t->cleanup = handle;
+  napi_set_instance_data(t->env, NULL, NULL, NULL);
+  uv_close((uv_handle_t *)&t->prepare, on_thread_handle_closed);
+  uv_close((uv_handle_t *)&t->retry, on_thread_handle_closed);
+}
+
+// The calling thread's state, made with its first ring. NULL on failure.
+static thread_t *thread_of(napi_env env, uv_loop_t *loop) {
+  thread_t *t = NULL;
+  if (napi_get_instance_data(env, (void **)&t) == napi_ok && t != NULL) return t;
+  t = calloc(1, sizeof(*t));
+  if (t == NULL) return NULL;
+  t->env = env;
+  t->last = &t->rings;
+  uv_prepare_init(loop, &t->prepare);
+  uv_idle_init(loop, &t->retry);
+  t->prepare.data = t->retry.data = t;
+  t->handles_open = 2;
+  uv_unref((uv_handle_t *)&t->prepare);
+  uv_unref((uv_handle_t *)&t->retry);
+  if (napi_set_instance_data(env, t, NULL, NULL) != napi_ok ||
+      napi_add_async_cleanup_hook(env, on_thread_cleanup, t, &t->cleanup) != napi_ok) {
+    t->cleanup = NULL;
+    uv_close((uv_handle_t *)&t->prepare, on_thread_handle_closed);
+    uv_close((uv_handle_t *)&t->retry, on_thread_handle_closed);
+    return NULL;
+  }
+  uv_prepare_start(&t->prepare, on_prepare);
+  return t;
 }
 
 static napi_value make_errno(napi_env env, int neg_errno) {
@@ -540,6 +894,36 @@ static napi_value describe_rings(napi_env env, ring_t *r, napi_value out) {
   return out;
 }
 
+// The JavaScript side of a new ring: onWake (held weakly until work starts),
+// the cleanup hook, the handle and the description. NULL with an exception
+// pending on failure; the caller then closes the ring.
+static napi_value expose_ring(napi_env env, ring_t *r, napi_value on_wake) {
+  NAPI_CALL(env, napi_create_reference(env, on_wake, 0, &r->on_wake));
+  napi_value name;
+  NAPI_CALL(env, napi_create_string_utf8(env, "IoUring", NAPI_AUTO_LENGTH, &name));
+  NAPI_CALL(env, napi_async_init(env, NULL, name, &r->async_ctx));
+  NAPI_CALL(env, napi_add_async_cleanup_hook(env, on_env_cleanup, r, &r->cleanup));
+
+  napi_value out, handle;
+  NAPI_CALL(env, napi_create_object(env, &out));
+  r->box = malloc(sizeof(box_t));
+  if (r->box == NULL) {
+    napi_throw_error(env, "ERR_IOURING_NOMEM", "out of memory");
+    return NULL;
+  }
+  r->box->ring = r;
+  if (napi_create_external(env, r->box, finalize_box, NULL, &handle) != napi_ok) {
+    free(r->box);
+    r->box = NULL;
+    napi_throw_error(env, "ERR_IOURING_NAPI", "could not create the ring handle");
+    return NULL;
+  }
+  NAPI_CALL(env, napi_set_named_property(env, out, "handle", handle));
+  if (describe_rings(env, r, out) == NULL) return NULL;
+  NAPI_CALL(env, napi_set_named_property(env, out, "control", external_buffer(env, r, 3, r->ctrl, CTRL_BYTES)));
+  return out;
+}
+
 // setup(options, onWake) -> ring description | -errno
 static napi_value js_setup(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -563,6 +947,11 @@ static napi_value js_setup(napi_env env, napi_callback_info info) {
   p.wq_fd = get_u32_prop(env, argv[0], "wqFd", 0);
   if (p.flags & IOU_SETUP_NO_MMAP) return make_errno(env, -EINVAL);  // rings in user memory: not offered
 
+  uv_loop_t *loop = NULL;
+  NAPI_CALL(env, napi_get_uv_event_loop(env, &loop));
+  thread_t *t = thread_of(env, loop);
+  if (t == NULL) return make_errno(env, -ENOMEM);
+
   int fd = sys_setup(entries, &p);
   if (fd < 0) return make_errno(env, fd);
 
@@ -572,65 +961,45 @@ static napi_value js_setup(napi_env env, napi_callback_info info) {
     return make_errno(env, -ENOMEM);
   }
   r->env = env;
+  r->thread = t;
   r->fd = fd;
   r->enter_fd = fd;
   r->evfd = -1;
   r->p = p;
+  r->ctrl_i32 = (int32_t *)r->ctrl;
+  r->stats = r->ctrl;
+  r->ctrl_i32[CTRL_WANT_REF] = 1;
+  r->ctrl_i32[CTRL_DISABLED] = (p.flags & IOU_SETUP_R_DISABLED) != 0;
 
   int err = map_rings(r);
-  uv_loop_t *loop = NULL;
-  if (!err && napi_get_uv_event_loop(env, &loop) != napi_ok) err = -EINVAL;
   if (!err && uv_poll_init(loop, &r->poll, fd) != 0) err = -EINVAL;
   if (err) {
-    unmap_ring(r);
+    release_kernel_ring(r);
     free(r);
     return make_errno(env, err);
   }
   // From here on the ring is only freed through begin_close().
-  uv_prepare_init(loop, &r->prepare);
-  r->handles_open = 2;
-  r->next_in_thread = thread_rings;
-  thread_rings = r;
+  r->handles_open = 1;
   r->poll.data = r;
-  r->prepare.data = r;
   uv_unref((uv_handle_t *)&r->poll);
-  uv_unref((uv_handle_t *)&r->prepare);
-  uv_poll_start(&r->poll, UV_READABLE, on_poll);
-  uv_prepare_start(&r->prepare, on_prepare);
+  *t->last = r;
+  t->last = &r->next;
   if (p.flags & IOU_SETUP_DEFER_TASKRUN) {
     err = watch_task_work(r, loop);
-    if (err) {
-      begin_close(r);
-      return make_errno(env, err);
+    if (!err) {
+      r->handles_open++;
+      r->evpoll.data = r;
+      uv_unref((uv_handle_t *)&r->evpoll);
+      if (uv_poll_start(&r->evpoll, UV_READABLE, on_evpoll) != 0) err = -EINVAL;
     }
-    r->handles_open++;
-    r->evpoll.data = r;
-    uv_unref((uv_handle_t *)&r->evpoll);
-    uv_poll_start(&r->evpoll, UV_READABLE, on_evpoll);
   }
-
-  r->ctrl_i32 = (int32_t *)r->ctrl;
-  r->stats = r->ctrl;
-  r->ctrl_i32[CTRL_WANT_REF] = 1;
-
-  NAPI_CALL(env, napi_create_reference(env, argv[1], 1, &r->on_wake));
-  napi_value name;
-  NAPI_CALL(env, napi_create_string_utf8(env, "IoUring", NAPI_AUTO_LENGTH, &name));
-  NAPI_CALL(env, napi_async_init(env, NULL, name, &r->async_ctx));
-  NAPI_CALL(env, napi_add_async_cleanup_hook(env, on_env_cleanup, r, &r->cleanup));
-
-  napi_value out, handle;
-  NAPI_CALL(env, napi_create_object(env, &out));
-  r->box = malloc(sizeof(box_t));
-  if (r->box == NULL) {
-    napi_throw_error(env, "ERR_IOURING_NOMEM", "out of memory");
-    return NULL;
+  if (!err && uv_poll_start(&r->poll, UV_READABLE, on_poll) != 0) err = -EINVAL;
+  if (err) {
+    begin_close(r);
+    return make_errno(env, err);
   }
-  r->box->ring = r;
-  NAPI_CALL(env, napi_create_external(env, r->box, finalize_box, NULL, &handle));
-  NAPI_CALL(env, napi_set_named_property(env, out, "handle", handle));
-  if (describe_rings(env, r, out) == NULL) return NULL;
-  NAPI_CALL(env, napi_set_named_property(env, out, "control", external_buffer(env, r, 3, r->ctrl, CTRL_BYTES)));
+  napi_value out = expose_ring(env, r, argv[1]);
+  if (out == NULL) close_from_js(r);
   return out;
 }
 
@@ -703,7 +1072,47 @@ static napi_value js_submit(napi_env env, napi_callback_info info) {
   return make_errno(env, flush(r, flags));
 }
 
-// register(handle, opcode, arg?, nrArgs) -> result | -errno
+// How many bytes io_uring_register reads or writes at `arg` for each opcode
+// (Linux 6.18): `fixed` plus `per_nr` for each unit of nr_args. Opcodes that
+// take no argument have neither (the kernel refuses a non-NULL one unread).
+// Where nr_args is the argument's size in bytes, per_nr is 1.
+static const struct {
+  uint8_t fixed, per_nr;
+} register_arg_size[] = {
+    [0] = {0, 16},   // REGISTER_BUFFERS: struct iovec[nr]
+    [2] = {0, 4},    // REGISTER_FILES: int[nr]
+    [4] = {4, 0},    // REGISTER_EVENTFD: int
+    [6] = {16, 0},   // REGISTER_FILES_UPDATE: io_uring_files_update
+    [7] = {4, 0},    // REGISTER_EVENTFD_ASYNC: int
+    [8] = {16, 8},   // REGISTER_PROBE: io_uring_probe + io_uring_probe_op[nr]
+    [11] = {0, 16},  // REGISTER_RESTRICTIONS: io_uring_restriction[nr]
+    [13] = {0, 1},   // REGISTER_FILES2: io_uring_rsrc_register, nr = its size
+    [14] = {0, 1},   // REGISTER_FILES_UPDATE2: io_uring_rsrc_update2, nr = its size
+    [15] = {0, 1},   // REGISTER_BUFFERS2
+    [16] = {0, 1},   // REGISTER_BUFFERS_UPDATE
+    [17] = {0, 1},   // REGISTER_IOWQ_AFF: a CPU mask of nr bytes
+    [19] = {8, 0},   // REGISTER_IOWQ_MAX_WORKERS: __u32[2]
+    [20] = {0, 16},  // REGISTER_RING_FDS: io_uring_rsrc_update[nr]
+    [21] = {0, 16},  // UNREGISTER_RING_FDS
+    [22] = {40, 0},  // REGISTER_PBUF_RING: io_uring_buf_reg
+    [23] = {40, 0},  // UNREGISTER_PBUF_RING
+    [24] = {64, 0},  // REGISTER_SYNC_CANCEL: io_uring_sync_cancel_reg
+    [25] = {16, 0},  // REGISTER_FILE_ALLOC_RANGE: io_uring_file_index_range
+    [26] = {40, 0},  // REGISTER_PBUF_STATUS: io_uring_buf_status
+    [27] = {16, 0},  // REGISTER_NAPI: io_uring_napi
+    [28] = {16, 0},  // UNREGISTER_NAPI
+    [29] = {16, 0},  // REGISTER_CLOCK: io_uring_clock_register
+    [30] = {32, 0},  // REGISTER_CLONE_BUFFERS: io_uring_clone_buffers
+    [31] = {64, 0},  // REGISTER_SEND_MSG_RING: an SQE
+    [32] = {96, 0},  // REGISTER_ZCRX_IFQ: io_uring_zcrx_ifq_reg
+    [33] = {120, 0}, // REGISTER_RESIZE_RINGS: io_uring_params (refused here: see js_resize)
+    [34] = {32, 0},  // REGISTER_MEM_REGION: io_uring_mem_region_reg
+    [35] = {40, 0},  // REGISTER_QUERY: io_uring_query_hdr
+};
+
+// register(handle, opcode, arg?, nrArgs) -> result | -errno. A buffer shorter
+// than what the kernel would read or write there for this opcode and nrArgs
+// is refused (ERR_OUT_OF_RANGE) before the kernel sees it.
 static napi_value js_register(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
@@ -720,14 +1129,38 @@ static napi_value js_register(napi_env env, napi_callback_info info) {
   void *arg;
   size_t len;
   if (!get_optional_view(env, argv[2], &arg, &len)) return NULL;
+  uint32_t op = opcode & ~IOU_REGISTER_USE_REGISTERED_RING;
+  if (op == IOU_REGISTER_RESIZE_RINGS) {
+    napi_throw_error(env, "ERR_INVALID_ARG_VALUE", "IORING_REGISTER_RESIZE_RINGS moves the mapped rings: use resize()");
+    return NULL;
+  }
+  if (arg != NULL) {
+    size_t known = sizeof(register_arg_size) / sizeof(register_arg_size[0]);
+    if (op >= known) {
+      napi_throw_error(env, "ERR_INVALID_ARG_VALUE", "this io_uring_register opcode is newer than the addon, which cannot check its argument's size");
+      return NULL;
+    }
+    uint64_t need = register_arg_size[op].fixed + (uint64_t)register_arg_size[op].per_nr * nr;
+    if (len < need) {
+      char message[160];
+      snprintf(message, sizeof(message), "io_uring_register opcode %u with nrArgs %u uses %llu bytes of its argument; the buffer has %zu",
+               op, nr, (unsigned long long)need, len);
+      napi_throw_range_error(env, "ERR_OUT_OF_RANGE", message);
+      return NULL;
+    }
+  }
   long ret = syscall(SYS_io_uring_register, r->fd, opcode, arg, nr);
-  return make_errno(env, ret < 0 ? -errno : (int)ret);
+  if (ret < 0) return make_errno(env, -errno);
+  if (op == IOU_REGISTER_ENABLE_RINGS) r->ctrl_i32[CTRL_DISABLED] = 0;
+  return make_errno(env, (int)ret);
 }
 
 // resize(handle, sqEntries, cqEntries, flags) -> new ring description | -errno.
 // IORING_REGISTER_RESIZE_RINGS moves the rings to new memory (pending SQEs and
 // CQEs are copied over): the old mapped ArrayBuffers are detached, the new
-// rings mapped, and described as setup() describes them.
+// rings mapped, and described as setup() describes them. If the kernel moved
+// the rings but they cannot be mapped, the ring is closed (its handle refused
+// from then on) and -errno returned: nothing is left pointing at the old rings.
 static napi_value js_resize(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
@@ -754,7 +1187,10 @@ static napi_value js_resize(napi_env env, napi_callback_info info) {
   r->p.sq_off = p.sq_off;
   r->p.cq_off = p.cq_off;
   int err = map_rings(r);
-  if (err) return make_errno(env, err);
+  if (err) {
+    close_from_js(r);
+    return make_errno(env, err);
+  }
   napi_value out;
   NAPI_CALL(env, napi_create_object(env, &out));
   return describe_rings(env, r, out);
@@ -777,7 +1213,7 @@ static napi_value js_register_ring_fd(napi_env env, napi_callback_info info) {
   return make_errno(env, 0);
 }
 
-// updateRef(handle): JavaScript changed CTRL_INFLIGHT from 0 or CTRL_WANT_REF.
+// updateRef(handle): JavaScript started work while CTRL_ARMED was 0, or changed CTRL_WANT_REF.
 static napi_value js_update_ref(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -789,17 +1225,15 @@ static napi_value js_update_ref(napi_env env, napi_callback_info info) {
 }
 
 // close(handle): JavaScript has reaped every CQE it waits for. Detaches the
-// mapped ArrayBuffers first, so no view can reach unmapped memory.
+// mapped ArrayBuffers first, so no view can reach unmapped memory, then gives
+// up the kernel ring (see release_kernel_ring).
 static napi_value js_close(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   ring_t *r = get_ring(env, argv[0]);
   if (r == NULL) return NULL;
-  release_js(r, true);
-  napi_remove_async_cleanup_hook(r->cleanup);
-  r->cleanup = NULL;
-  begin_close(r);
+  close_from_js(r);
   return NULL;
 }
 

@@ -10,11 +10,42 @@ const SQE_USER_DATA = 32
 const IORING_ENTER_GETEVENTS = 1
 const IORING_REGISTER_PROBE = 8
 
-function open(entries = 8) {
+/**
+ * Counts a request in flight, as @iouring/core does while it has any: the
+ * addon then holds onWake strongly (an idle ring's, only weakly).
+ */
+function hold(ring: native.RingDescription): void {
+  new Int32Array(ring.control)[native.CONTROL.PENDING] = 1
+  native.updateRef(ring.handle)
+}
+
+function open(entries = 8, flags = 0) {
   const wakes: number[] = []
-  const ring = native.setup({ entries }, (status) => wakes.push(status))
+  const ring = native.setup({ entries, flags }, (status) => wakes.push(status))
   if (typeof ring === 'number') throw native.systemError(ring, 'io_uring_setup')
+  hold(ring)
   return { ring, wakes }
+}
+
+/** Publishes `count` NOPs (user_data 1, 2, ...) at the SQ tail; the loop's flush submits them. */
+function publishNops(ring: native.RingDescription, count: number): void {
+  const sq = new Uint32Array(ring.sqRing)
+  const mask = sq[ring.sqOff.ringMask / 4]
+  const array = new Uint32Array(ring.sqRing, ring.sqOff.array, ring.sqEntries)
+  const sqes = new DataView(ring.sqes)
+  let tail = sq[ring.sqOff.tail / 4]
+  for (let i = 0; i < count; i++, tail++) {
+    const at = (tail & mask) * 64
+    new Uint8Array(ring.sqes, at, 64).fill(0)
+    sqes.setInt32(at + 4, -1, true)
+    sqes.setUint32(at + SQE_USER_DATA, i + 1, true)
+    array[tail & mask] = tail & mask
+  }
+  Atomics.store(sq, ring.sqOff.tail / 4, tail)
+}
+
+const loopIterations = async (n: number) => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve))
 }
 
 describe('@iouring/native', () => {
@@ -89,6 +120,32 @@ describe('@iouring/native', () => {
     native.close(ring.handle)
   })
 
+  it('register() refuses an argument buffer shorter than what the kernel reads or writes there', () => {
+    const IORING_REGISTER_FILES = 2
+    const IORING_REGISTER_RESTRICTIONS = 11
+    const IORING_REGISTER_IOWQ_MAX_WORKERS = 19
+    const IORING_REGISTER_SYNC_CANCEL = 24
+    const IORING_REGISTER_RESIZE_RINGS = 33
+    const { ring } = open(2)
+    const tooShort = expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' })
+    // A probe for 256 opcodes writes 16 + 256 * 8 bytes.
+    const probe = new Uint8Array(16 + 255 * 8)
+    expect(() => native.register(ring.handle, IORING_REGISTER_PROBE, probe, 256)).toThrow(tooShort)
+    expect(probe.every((byte) => byte === 0)).toBe(true)
+    expect(() => native.register(ring.handle, IORING_REGISTER_FILES, new Int32Array(3), 4)).toThrow(tooShort)
+    expect(() => native.register(ring.handle, IORING_REGISTER_RESTRICTIONS, new Uint8Array(16), 2)).toThrow(tooShort)
+    expect(() => native.register(ring.handle, IORING_REGISTER_IOWQ_MAX_WORKERS, new Uint32Array(1), 2)).toThrow(tooShort)
+    expect(() => native.register(ring.handle, IORING_REGISTER_SYNC_CANCEL, new Uint8Array(32), 1)).toThrow(tooShort)
+    expect(() => native.register(ring.handle, 99, new Uint8Array(64), 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }))
+    expect(() => native.register(ring.handle, IORING_REGISTER_RESIZE_RINGS, new Uint8Array(120), 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }))
+    // Long enough is passed on: the kernel fills exactly what it was asked for.
+    const exact = new Uint8Array(16 + 4 * 8 + 8).fill(0)
+    expect(native.register(ring.handle, IORING_REGISTER_PROBE, exact, 4)).toBe(0)
+    expect(exact[16 + 3 * 8]).toBe(3) // ops[3].op
+    expect(exact.subarray(16 + 4 * 8).every((byte) => byte === 0)).toBe(true)
+    native.close(ring.handle)
+  })
+
   it('addressOf() gives distinct, offset-consistent addresses and caches per buffer', () => {
     const buffer = new ArrayBuffer(64)
     const base = native.addressOf(buffer)
@@ -147,6 +204,7 @@ describe('@iouring/native', () => {
     const wakes: number[] = []
     const ring = native.setup({ entries: 4, flags: IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN }, (status) => wakes.push(status))
     if (typeof ring === 'number') throw native.systemError(ring, 'io_uring_setup')
+    hold(ring)
     try {
       const sq = new Uint32Array(ring.sqRing)
       new Uint32Array(ring.sqRing, ring.sqOff.array, 4).forEach((_, i, a) => (a[i] = i))
@@ -183,6 +241,29 @@ describe('@iouring/native', () => {
     } finally {
       native.close(ring.handle)
     }
+  })
+
+  it('a flush the kernel refuses reaches onWake once, not every loop iteration, until more is published', async () => {
+    const IORING_SETUP_R_DISABLED = 1 << 6
+    const IORING_REGISTER_ENABLE_RINGS = 12
+    const EBADFD = -77
+    const { ring, wakes } = open(4, IORING_SETUP_R_DISABLED)
+    const control = new Int32Array(ring.control)
+    expect(control[native.CONTROL.DISABLED]).toBe(1)
+    publishNops(ring, 1)
+    await loopIterations(50)
+    expect(wakes).toEqual([EBADFD])
+    expect(control[native.CONTROL.FLUSH_ERR]).toBe(EBADFD)
+    expect(native.register(ring.handle, IORING_REGISTER_ENABLE_RINGS, null, 0)).toBe(0)
+    expect(control[native.CONTROL.DISABLED]).toBe(0)
+    // Publishing more makes the loop try again: both NOPs go in and complete.
+    publishNops(ring, 1)
+    const cq = new Uint32Array(ring.cqRing)
+    for (let i = 0; i < 1000 && Atomics.load(cq, ring.cqOff.tail / 4) < 2; i++) await loopIterations(1)
+    expect(Atomics.load(cq, ring.cqOff.tail / 4)).toBe(2)
+    expect(wakes[0]).toBe(EBADFD)
+    expect(wakes.slice(1).every((status) => status === 0)).toBe(true)
+    native.close(ring.handle)
   })
 
   it('close() detaches the mapped buffers; the handle is refused afterwards', () => {
