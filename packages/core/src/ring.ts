@@ -21,6 +21,7 @@ import { EventOperations } from './events.js'
 import { FileOperations } from './files.js'
 import type { RingMessage } from './messages.js'
 import { ReadWriteOperations } from './rw.js'
+import { SelectedReadOperations } from './selected.js'
 import { namesOf, paramsOf, type IoUringOptions, type RingParams } from './setup.js'
 import type { CompletionStream } from './stream.js'
 import { validateUint32 } from './validate.js'
@@ -49,7 +50,7 @@ export interface SubmitAndWaitOptions {
 // IoUring has every method of each, and each is written against the public
 // `operations` interface, as an operation of another package would be.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface IoUring extends ReadWriteOperations, EventOperations, FileOperations {}
+export interface IoUring extends ReadWriteOperations, SelectedReadOperations, EventOperations, FileOperations {}
 
 /**
  * One io_uring instance. Its SQ ring, CQ ring and SQE array are mapped into
@@ -309,7 +310,7 @@ function mixIn(target: { prototype: object }, groups: readonly { prototype: obje
   }
 }
 
-mixIn(IoUring, [ReadWriteOperations, EventOperations, FileOperations])
+mixIn(IoUring, [ReadWriteOperations, SelectedReadOperations, EventOperations, FileOperations])
 
 let threadRing: IoUring | undefined
 

@@ -24,7 +24,9 @@ import {
 } from '@iouring/ops'
 import * as native from '@iouring/native'
 import { fixedFile, registrations, type FixedFile, type RingRegistrations } from '@iouring/register'
+import type { BufferLease } from '@iouring/buffers'
 import type { OpOptions, Operations } from './engine.js'
+import { isSelectedRead, readSelected, type SelectedRead } from './selected.js'
 import { invalidArgType, invalidArgValue, invalidState, outOfRange } from './errors.js'
 import { fdOf, isDetached, markFixed, validatePosition, validateTarget, validateUint32, validateView, validateViews, type Target } from './validate.js'
 
@@ -54,8 +56,17 @@ export class ReadWriteOperations {
     return ops.start(at, 'nop', undefined, options)
   }
 
-  /** Reads into the whole of `buffer` from `position` (-1: the file's current position). Resolves to bytes read. */
-  read(fd: Target, buffer: ArrayBufferView, position?: number | bigint | null, options?: OpOptions): Promise<number> {
+  /**
+   * Reads into the whole of `buffer` from `position` (-1: the file's current
+   * position). Resolves to bytes read. With `{ bufferGroup }` instead of a
+   * buffer, the kernel picks one from the group (IOSQE_BUFFER_SELECT), and
+   * the read resolves to its bytes: see SelectedRead.
+   */
+  read(fd: Target, buffer: ArrayBufferView, position?: number | bigint | null, options?: OpOptions): Promise<number>
+  read(fd: Target, select: SelectedRead & { take?: 'copy' }, position?: number | bigint | null, options?: OpOptions): Promise<Buffer>
+  read(fd: Target, select: SelectedRead & { take: 'lend' }, position?: number | bigint | null, options?: OpOptions): Promise<BufferLease | null>
+  read(fd: Target, buffer: ArrayBufferView | SelectedRead, position?: number | bigint | null, options?: OpOptions): Promise<number | Buffer | BufferLease | null> {
+    if (isSelectedRead(buffer)) return readSelected(this.operations, fd, buffer, position, options)
     const target = validateTarget(fd)
     validateView(buffer, 'buffer')
     const offset = validatePosition(position)
