@@ -1,1 +1,4 @@
-export { default } from '@iouring/tooling/vitest'
+import { availability } from '@iouring/native'
+import { withRings } from '@iouring/tooling/vitest'
+
+export default withRings(availability())

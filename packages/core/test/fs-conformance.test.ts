@@ -1,3 +1,4 @@
+// @module-tag ring
 // @iouring/core/fs against node:fs/promises, call by call: the same arguments
 // on the same files give the same result, or the same error (class, code,
 // message, syscall, path), thrown the same way (a rejection, never a

@@ -1,3 +1,4 @@
+// @module-tag ring
 // FileHandle beyond read and write: the 'close' event, streams, readLines,
 // readableWebStream, Symbol.asyncDispose, the finalizer, and the default
 // export, each compared with node:fs/promises's on the same file.

@@ -1,3 +1,4 @@
+// @module-tag ring
 // readFile on what is not a plain file: pipes, FIFOs, /dev/stdin, /proc and
 // /sys. Each is compared with node:fs/promises on the same input.
 import * as fs from 'node:fs'

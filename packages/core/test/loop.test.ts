@@ -1,3 +1,4 @@
+// @module-tag ring
 import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'

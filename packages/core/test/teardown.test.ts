@@ -1,3 +1,4 @@
+// @module-tag ring
 import { spawn, spawnSync } from 'node:child_process'
 import { closeSync, readFileSync, readlinkSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -22,8 +23,9 @@ async function within2s<T>(promise: Promise<T>): Promise<T | 'timed out'> {
   }
 }
 
-// Pinning 8 MiB needs RLIMIT_MEMLOCK of at least that, or CAP_IPC_LOCK.
-const canPin8MiB = (() => {
+// Pinning 8 MiB needs RLIMIT_MEMLOCK of at least that, or CAP_IPC_LOCK
+// (and a ring: where io_uring is denied, this file's tests are skipped).
+const canPin8MiB = native.availability().available && (() => {
   const ring = new IoUring({ entries: 2 })
   try {
     registerBuffers(ring, [new Uint8Array(8 << 20)])

@@ -1,3 +1,4 @@
+// @module-tag ring
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 

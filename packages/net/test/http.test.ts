@@ -1,3 +1,4 @@
+// @module-tag ring
 import * as http from 'node:http'
 import { once } from 'node:events'
 import { createHash, randomBytes } from 'node:crypto'

@@ -1,3 +1,4 @@
+// @module-tag ring
 import * as nodeNet from 'node:net'
 import { once } from 'node:events'
 import { existsSync, statSync } from 'node:fs'
