@@ -20,7 +20,7 @@ import { normalizeArgs, validateBoolean, validateHost, validatePort, validateSig
 import { ringOf } from './context.js'
 import { setIntOption } from './system.js'
 import { codedError, errnoException, invalidArgValue, ringDisposed, uvExceptionWithHostPort } from './errors.js'
-import { Socket, linkServer, type ServerLink } from './socket.js'
+import { Socket, linkServer, validateThreshold, type ServerLink } from './socket.js'
 
 const ECANCELED = -125
 const EAFNOSUPPORT = -97
@@ -38,6 +38,8 @@ export interface ServerOpts {
   keepAliveInitialDelay?: number
   /** The ring whose operations carry the server's and its sockets' I/O: default, this thread's defaultRing(). */
   ring?: IoUring
+  /** The accepted sockets' zeroCopyThreshold (see Socket): 0, the default, turns zero-copy sends off. */
+  zeroCopyThreshold?: number
 }
 
 /** listen() options, as node:net's. */
@@ -97,6 +99,7 @@ export class Server extends EventEmitter implements ServerLink {
       options = {}
     } else if (options === undefined || options === null) options = {}
     else if (typeof options !== 'object') throw codedError('ERR_INVALID_ARG_TYPE', `The "options" argument must be of type object. Received type ${typeof options}`, TypeError)
+    validateThreshold(options.zeroCopyThreshold)
     this.#options = options
     this.#ring = ringOf(options.ring)
     this.#ops = this.#ring.operations
@@ -235,6 +238,7 @@ export class Server extends EventEmitter implements ServerLink {
       noDelay: options.noDelay,
       keepAlive: options.keepAlive,
       keepAliveInitialDelay: options.keepAliveInitialDelay,
+      zeroCopyThreshold: options.zeroCopyThreshold,
     })
     linkServer(socket, this)
     this.#connections.add(socket)

@@ -9,6 +9,9 @@ import * as native from '@iouring/native'
 import {
   IORING_CQE_F_BUFFER,
   IORING_CQE_F_MORE,
+  IORING_CQE_F_NOTIF,
+  IORING_OP_SENDMSG_ZC,
+  IORING_OP_SEND_ZC,
   IORING_OP_CLOSE,
   IORING_OP_CONNECT,
   IORING_OP_SOCKET,
@@ -26,11 +29,14 @@ import {
   prepRecvMultishot,
   prepSend,
   prepSendmsg,
+  prepSendmsgZc,
+  prepSendZc,
+  prepSendZcFixed,
   prepSocket,
   setBufferSelect,
   writeMsghdr,
 } from '@iouring/ops'
-import { kernelAtLeast } from '@iouring/register'
+import { kernelAtLeast, registrations } from '@iouring/register'
 import { domainOf, localAddress, peerAddress, resolve, sockaddrOf, type AddressInfo, type LookupFunction } from './address.js'
 import { normalizeArgs, validateBoolean, validateFunction, validateHost, validateMsecs, validatePort, validateSignal } from './args.js'
 import { receiveGroup, ringOf } from './context.js'
@@ -67,6 +73,13 @@ export interface SocketConstructorOpts {
   keepAliveInitialDelay?: number
   /** The ring whose operations carry this socket's I/O: default, this thread's defaultRing(). */
   ring?: IoUring
+  /**
+   * Writes of at least this many bytes are zero-copy sends (IORING_OP_SEND_ZC,
+   * Linux 6.0): the kernel sends from the written Buffer itself, and the
+   * write's callback runs once it is done with it. 0 (the default) turns it
+   * off; see the README for when it pays.
+   */
+  zeroCopyThreshold?: number
 }
 
 /** connect() options for TCP, as node:net's. */
@@ -145,6 +158,10 @@ export class Socket extends Duplex {
   #timeoutMs: number | undefined
   #noDelay: boolean | undefined
   #keepAlive: [boolean, number] | undefined
+  /** Bytes from which a send is zero-copy; Infinity when off. */
+  readonly #zeroCopyThreshold: number
+  /** Whether a gathered write of that many bytes can be zero-copy too (IORING_OP_SENDMSG_ZC, 6.1). */
+  readonly #zeroCopyMessages: boolean
   #remote: AddressInfo | string | undefined
   #local: AddressInfo | string | undefined
   [kServer]: ServerLink | undefined
@@ -154,6 +171,9 @@ export class Socket extends Duplex {
     super({ allowHalfOpen: options.allowHalfOpen === true, emitClose: true, autoDestroy: true, decodeStrings: true })
     this.#ring = ringOf(options.ring)
     this.#ops = this.#ring.operations
+    const threshold = validateThreshold(options.zeroCopyThreshold)
+    this.#zeroCopyThreshold = threshold > 0 && this.#ops.supports(IORING_OP_SEND_ZC) ? threshold : Infinity
+    this.#zeroCopyMessages = this.#ops.supports(IORING_OP_SENDMSG_ZC)
     if (options.fd !== undefined) {
       if (typeof options.fd !== 'number' || !Number.isInteger(options.fd) || options.fd < 0) throw codedError('ERR_OUT_OF_RANGE', `The value of "options.fd" is out of range. It must be >= 0 && <= 2147483647. Received ${String(options.fd)}`, RangeError)
       this.#fd = options.fd
@@ -389,19 +409,34 @@ export class Socket extends Duplex {
     this.#sendv(buffers, callback)
   }
 
-  /** Sends `chunk` from `offset` on; a partial send sends the rest. */
+  /**
+   * Sends `chunk` from `offset` on; a partial send sends the rest. From
+   * zeroCopyThreshold bytes on, a zero-copy send (IORING_OP_SEND_ZC), from a
+   * registered buffer when the chunk lies in one: the chunk is kept, and the
+   * write's callback runs, until the kernel's notification that it is done
+   * with the memory.
+   */
   #send(chunk: Buffer, offset: number, callback: (error?: Error | null) => void): void {
     const ops = this.#ops
     const at = ops.prepare()
-    prepSend(ops.sqes, at, this.#fd, native.addressOf(chunk) + offset, chunk.byteLength - offset, MSG_NOSIGNAL)
-    ops.startCallback(at, 'write', chunk, (res) => {
+    const address = native.addressOf(chunk) + offset
+    const length = chunk.byteLength - offset
+    const zeroCopy = length >= this.#zeroCopyThreshold
+    if (!zeroCopy) prepSend(ops.sqes, at, this.#fd, address, length, MSG_NOSIGNAL)
+    else {
+      const index = registeredBuffer(this.#ring, address, length)
+      if (index < 0) prepSendZc(ops.sqes, at, this.#fd, address, length, MSG_NOSIGNAL, 0)
+      else prepSendZcFixed(ops.sqes, at, this.#fd, address, length, MSG_NOSIGNAL, 0, index)
+    }
+    const sent = (res: number) => {
       if (res < 0) return this.#writeFailed(res, callback)
       this.#sent(res)
       if (offset + res === chunk.byteLength) return this.#writeDone(callback)
       const unusable = this.#unusable()
       if (unusable !== undefined) this.#writeFailed(unusable, callback)
       else this.#send(chunk, offset + res, callback)
-    })
+    }
+    ops.startCallback(at, 'write', chunk, zeroCopy ? afterNotification(sent) : sent)
   }
 
   /** Sends `buffers` in one sendmsg (at most IOV_MAX at a time); what a partial send left goes next. */
@@ -412,8 +447,10 @@ export class Socket extends Duplex {
     writeMsghdr(msg, 0, { name: 0, namelen: 0, iov: native.addressOf(iov), iovlen: batch.length, control: 0, controllen: 0, flags: 0 })
     const ops = this.#ops
     const at = ops.prepare()
-    prepSendmsg(ops.sqes, at, this.#fd, native.addressOf(msg), MSG_NOSIGNAL)
-    ops.startCallback(at, 'write', [iov, msg, batch], (res) => {
+    const zeroCopy = this.#inFlight >= this.#zeroCopyThreshold && this.#zeroCopyMessages
+    if (zeroCopy) prepSendmsgZc(ops.sqes, at, this.#fd, native.addressOf(msg), MSG_NOSIGNAL)
+    else prepSendmsg(ops.sqes, at, this.#fd, native.addressOf(msg), MSG_NOSIGNAL)
+    const sent = (res: number) => {
       if (res < 0) return this.#writeFailed(res, callback)
       this.#sent(res)
       const rest = remainder(buffers, res)
@@ -421,7 +458,8 @@ export class Socket extends Duplex {
       const unusable = this.#unusable()
       if (unusable !== undefined) this.#writeFailed(unusable, callback)
       else this.#sendv(rest, callback)
-    })
+    }
+    ops.startCallback(at, 'write', [iov, msg, batch], zeroCopy ? afterNotification(sent) : sent)
   }
 
   #sent(bytes: number): void {
@@ -626,6 +664,31 @@ export class Socket extends Duplex {
   }
 }
 
+/**
+ * The CQE callback of a zero-copy send: its first CQE says how many bytes
+ * went (IORING_CQE_F_MORE set when a notification follows), the notification
+ * (IORING_CQE_F_NOTIF) that the kernel no longer reads the memory; `done`
+ * gets the first's result after the last.
+ */
+function afterNotification(done: (res: number) => void): (res: number, flags: number) => void {
+  let result = 0
+  return (res, flags) => {
+    if (!(flags & IORING_CQE_F_NOTIF)) result = res
+    if (!(flags & IORING_CQE_F_MORE)) done(result)
+  }
+}
+
+/** The index of the registered buffer of `ring` that holds [address, address + length), or -1. */
+function registeredBuffer(ring: IoUring, address: number, length: number): number {
+  const { buffers, bufferAddresses } = registrations(ring)
+  for (let i = 0; i < buffers.length; i++) {
+    const base = bufferAddresses[i]
+    const view = buffers[i]
+    if (view !== undefined && address >= base && address + length <= base + view.byteLength) return i
+  }
+  return -1
+}
+
 /** What is left of `buffers` after the first `sent` bytes went out. */
 function remainder(buffers: Buffer[], sent: number): Buffer[] {
   let i = 0
@@ -634,6 +697,14 @@ function remainder(buffers: Buffer[], sent: number): Buffer[] {
   const rest = buffers.slice(i)
   if (sent > 0) rest[0] = rest[0].subarray(sent)
   return rest
+}
+
+/** options.zeroCopyThreshold, validated: 0 when not given. */
+export function validateThreshold(threshold: unknown): number {
+  if (threshold === undefined) return 0
+  if (typeof threshold !== 'number') throw codedError('ERR_INVALID_ARG_TYPE', `The "options.zeroCopyThreshold" property must be of type number. Received type ${typeof threshold}`, TypeError)
+  if (!Number.isInteger(threshold) || threshold < 0) throw codedError('ERR_OUT_OF_RANGE', `The value of "options.zeroCopyThreshold" is out of range. It must be an integer >= 0. Received ${threshold}`, RangeError)
+  return threshold
 }
 
 function shutdownResult(res: number): Error | undefined {

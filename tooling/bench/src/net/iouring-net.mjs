@@ -24,7 +24,7 @@ export const hooks = {
    * Issue 16: `(net, enabled)` → the createServer options that turn zero-copy sends (SEND_ZC above
    * the package's threshold) on or off. Undefined until the package has them; its rows say so.
    */
-  zeroCopyOptions: undefined,
+  zeroCopyOptions: (net, enabled) => ({ zeroCopyThreshold: enabled ? 64 * 1024 : 0 }),
 }
 
 /** What each @iouring/net row needs, and the reason it is skipped without it. */
