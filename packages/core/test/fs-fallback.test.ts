@@ -10,6 +10,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { denyIoUring } from '@iouring/seccomp'
+import { runModule, warningLines } from '@iouring/tooling/child'
 import { availability, type Availability } from '@iouring/core'
 import * as ours from '@iouring/core/fs'
 import { runCases, type CaseResult } from './fixtures/fs-outcomes.mjs'
@@ -27,16 +28,12 @@ afterAll(() => cleanup())
 
 const fallbackMessage = (reason: string) => `@iouring/core/fs runs on node:fs/promises: ${reason}. IOURING_STRICT=1 makes it throw ERR_IOURING_UNAVAILABLE instead`
 
-/** Runs an ES module body with `node` behind `wrapper`: the last line it printed, parsed, and its stderr. */
+/** Runs an ES module body with `node` behind `wrapper`, which must succeed: what it printed last, parsed, and its stderr. */
 function child<T>(wrapper: string[], script: string, env: Record<string, string> = {}): { seen: T; stderr: string } {
-  const [command, ...args] = [...wrapper, process.execPath, '--input-type=module', '-e', script]
-  const result = spawnSync(command, args, { cwd: packageDir, encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } })
-  expect(result.status, result.stderr).toBe(0)
-  return { seen: JSON.parse(result.stdout.trim().split('\n').pop()!), stderr: result.stderr }
+  const { status, stderr, seen } = runModule(wrapper, script, { cwd: packageDir, env })
+  expect(status, stderr).toBe(0)
+  return { seen: seen as T, stderr }
 }
-
-/** The lines of `stderr` that print a warning with `code`. */
-const warningLines = (stderr: string, code: string) => stderr.split('\n').filter((line) => line.includes(`[${code}] Warning:`))
 
 /** Every case's outcome and files, ours beside node:fs/promises's; and that the cases did real work. */
 function expectSameAsNode(mine: CaseResult[], theirs: CaseResult[]): void {
