@@ -20,10 +20,10 @@ export { FLAG_STRINGS } from './flags.js'
 
 type Api = typeof onRing
 
-/** `name`, calling the implementation this thread chose at its first call (fallback.ts). */
+/** `name`, calling the implementation this thread chose at its first call (fallback.ts); its name and length are the ring function's. */
 function chosen<K extends keyof Api>(name: K): Api[K] {
   const call = (...args: unknown[]): unknown => (implementation()[name] as (...a: unknown[]) => unknown)(...args)
-  return Object.defineProperty(call, 'name', { value: name }) as unknown as Api[K]
+  return Object.defineProperties(call, { name: { value: name }, length: { value: (onRing[name] as () => unknown).length } }) as unknown as Api[K]
 }
 
 // The one place the implementation is chosen: every export below comes from
