@@ -16,6 +16,8 @@ export type { Probe } from '@iouring/register'
 export type { PollStreamOptions, TimeoutOptions, TimeoutClock, CancelOptions, MsgRingOptions, FutexWord, WaitidOptions, RequestTarget, EpollEvent, RingLike } from './events.js'
 export type { CodedError } from './errors.js'
 export { systemError, availability } from '@iouring/native'
+export { facadeFallsBack } from './fallback.js'
+export type { Facade } from './fallback.js'
 export type { SystemError, Availability, UnavailableReason, UnavailableError } from '@iouring/native'
 // The event bits pollAdd/pollMultishot and epollCtl take, re-exported from @iouring/ops.
 export {

@@ -11,67 +11,20 @@ import { describe, expect, it } from 'vitest'
 import * as ours from '@iouring/core/fs'
 import { defaultRing } from '@iouring/core'
 import { tempDirPerTest } from './helpers.js'
+import { errorFacts, fixture, outcome, snapshot } from './fixtures/fs-outcomes.mjs'
 
 const at = tempDirPerTest()
 
 type Api = typeof fsp
 
-/** What an error shows a caller. */
-function errorFacts(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { notAnError: String(err) }
-  const e = err as Error & Record<string, unknown>
-  return { class: e.constructor.name, code: e.code, name: e.name, message: e.message, syscall: e.syscall, errno: e.errno, path: e.path, dest: e.dest }
-}
-
-/** What a result shows a caller (Buffers and strings by content, Stats by kind). */
-function valueFacts(value: unknown): unknown {
-  if (Buffer.isBuffer(value)) return { buffer: value.toString('hex') }
-  if (value instanceof fs.Stats) return { stats: value.isFile() ? 'file' : value.isDirectory() ? 'directory' : 'other', size: value.size }
-  if (value !== null && typeof value === 'object' && 'bytesRead' in value) return { bytesRead: (value as { bytesRead: number }).bytesRead }
-  if (value !== null && typeof value === 'object' && 'bytesWritten' in value) return { bytesWritten: (value as { bytesWritten: number }).bytesWritten }
-  return value
-}
-
-/** How `call` ends: a value, a rejection, or a synchronous throw. */
-async function outcome(call: () => unknown): Promise<Record<string, unknown>> {
-  let pending: unknown
-  try {
-    pending = call()
-  } catch (err) {
-    return { threw: errorFacts(err) }
-  }
-  if (!(pending instanceof Promise)) return { returnedNonPromise: typeof pending }
-  try {
-    return { resolved: valueFacts(await pending) }
-  } catch (err) {
-    return { rejected: errorFacts(err) }
-  }
-}
-
-/** The files under the temp directory and their contents. */
-function snapshot(): Record<string, string> {
-  const files: Record<string, string> = {}
-  for (const entry of fs.readdirSync(at(), { recursive: true }) as string[]) {
-    const stats = fs.lstatSync(at(entry))
-    files[entry] = stats.isFile() ? fs.readFileSync(at(entry), 'latin1') : stats.isDirectory() ? '<dir>' : '<other>'
-  }
-  return files
-}
-
-function fixture(): void {
-  for (const entry of fs.readdirSync(at())) fs.rmSync(at(entry), { recursive: true, force: true })
-  fs.writeFileSync(at('file'), '0123456789')
-  fs.mkdirSync(at('dir'))
-}
-
 /** Runs `call` with each module on the same fresh files; outcomes and files left must be equal. */
 async function same(label: string, call: (api: Api) => unknown): Promise<Record<string, unknown>> {
-  fixture()
+  fixture(at())
   const mine = await outcome(() => call(ours as unknown as Api))
-  const mineFiles = snapshot()
-  fixture()
+  const mineFiles = snapshot(at())
+  fixture(at())
   const theirs = await outcome(() => call(fsp))
-  const theirFiles = snapshot()
+  const theirFiles = snapshot(at())
   expect.soft([label, mine]).toEqual([label, theirs])
   expect.soft([label, mineFiles]).toEqual([label, theirFiles])
   return theirs

@@ -1,13 +1,21 @@
 // @iouring/net: node:net's Server and Socket on io_uring, and the socket
-// operations as promises on any ring.
-import { Server, type ServerOpts } from './server.js'
-import { Socket, type SocketConnectOpts, type SocketConstructorOpts } from './socket.js'
+// operations as promises on any ring. Where io_uring cannot carry them
+// (fallback.ts), Server, Socket and the functions making them are node:net's.
+import * as nodeNet from 'node:net'
+import { Server as RingServer, type ServerOpts } from './server.js'
+import { Socket as RingSocket, type SocketConnectOpts, type SocketConstructorOpts } from './socket.js'
 import { normalizeArgs } from './args.js'
+import { fallsBack } from './fallback.js'
+import { httpServing } from './http.js'
 
-export { Server } from './server.js'
+/** node:net's Server on io_uring; node:net's own where @iouring/net falls back. */
+export const Server = (fallsBack ? nodeNet.Server : RingServer) as typeof RingServer
+export type Server = RingServer
+/** node:net's Socket on io_uring; node:net's own where @iouring/net falls back. */
+export const Socket = (fallsBack ? nodeNet.Socket : RingSocket) as typeof RingSocket
+export type Socket = RingSocket
+export const serveHttp = httpServing(Server)
 export type { ServerOpts, ListenOptions, DropArgument } from './server.js'
-export { Socket } from './socket.js'
-export { serveHttp } from './http.js'
 export type { SocketConstructorOpts, SocketConnectOpts, TcpSocketConnectOpts, IpcSocketConnectOpts } from './socket.js'
 export type { AddressInfo, LookupFunction } from './address.js'
 export { SocketOperations, sockets } from './operations.js'
@@ -31,6 +39,7 @@ export function connect(options: SocketConnectOpts & SocketConstructorOpts, conn
 export function connect(port: number, host?: string, connectionListener?: () => void): Socket
 export function connect(path: string, connectionListener?: () => void): Socket
 export function connect(...args: unknown[]): Socket {
+  if (fallsBack) return Reflect.apply(nodeNet.connect, undefined, args)
   const [options] = normalizeArgs(args)
   const socket = new Socket(options as SocketConstructorOpts)
   return (socket.connect as (...a: unknown[]) => Socket)(...args)

@@ -18,6 +18,7 @@ import {
 import { domainOf, localAddress, peerAddress, resolve, sockaddrOf, type AddressInfo } from './address.js'
 import { normalizeArgs, validateBoolean, validateHost, validatePort, validateSignal, type Callback } from './args.js'
 import { ringOf } from './context.js'
+import { requireStreamKernel } from './fallback.js'
 import { setIntOption } from './system.js'
 import { codedError, errnoException, invalidArgValue, ringDisposed, uvExceptionWithHostPort } from './errors.js'
 import { Socket, linkServer, validateThreshold, type ServerLink } from './socket.js'
@@ -102,6 +103,7 @@ export class Server extends EventEmitter implements ServerLink {
     validateThreshold(options.zeroCopyThreshold)
     this.#options = options
     this.#ring = ringOf(options.ring)
+    requireStreamKernel()
     this.#ops = this.#ring.operations
     if (connectionListener !== undefined) this.on('connection', connectionListener)
   }

@@ -40,6 +40,7 @@ import { kernelAtLeast, registrations } from '@iouring/register'
 import { domainOf, localAddress, peerAddress, resolve, sockaddrOf, type AddressInfo, type LookupFunction } from './address.js'
 import { normalizeArgs, validateBoolean, validateFunction, validateHost, validateMsecs, validatePort, validateSignal } from './args.js'
 import { receiveGroup, ringOf } from './context.js'
+import { requireStreamKernel } from './fallback.js'
 import { closeQuietly, setIntOption } from './system.js'
 import { abortError, codedError, errnoException, exceptionWithHostPort, ringDisposed } from './errors.js'
 
@@ -170,6 +171,7 @@ export class Socket extends Duplex {
     if (options === null || typeof options !== 'object') throw codedError('ERR_INVALID_ARG_TYPE', 'The "options" argument must be of type object.', TypeError)
     super({ allowHalfOpen: options.allowHalfOpen === true, emitClose: true, autoDestroy: true, decodeStrings: true })
     this.#ring = ringOf(options.ring)
+    requireStreamKernel()
     this.#ops = this.#ring.operations
     const threshold = validateThreshold(options.zeroCopyThreshold)
     this.#zeroCopyThreshold = threshold > 0 && this.#ops.supports(IORING_OP_SEND_ZC) ? threshold : Infinity

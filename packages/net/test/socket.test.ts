@@ -3,7 +3,7 @@ import * as nodeNet from 'node:net'
 import { once } from 'node:events'
 import { createHash, randomBytes } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { IoUring } from '@iouring/core'
+import { IoUring, availability } from '@iouring/core'
 import { FixedBufferPool } from '@iouring/buffers'
 import { IORING_OP_SEND_ZC } from '@iouring/ops'
 import { Socket, connect, createServer, type Server } from '@iouring/net'
@@ -324,10 +324,12 @@ describe('Socket: state and options', () => {
 })
 
 describe('Socket: zero-copy sends', () => {
-  const probe = new IoUring({ entries: 1 })
-  const supported = probe.operations.supports(IORING_OP_SEND_ZC)
-  void probe.dispose()
-  if (!supported) console.log("skipping zero-copy sends: IORING_OP_SEND_ZC needs Linux 6.0 (not in this kernel's probe)")
+  // Probed only where there are rings: elsewhere the file is skipped.
+  const available = availability().available
+  const probe = available ? new IoUring({ entries: 1 }) : undefined
+  const supported = probe?.operations.supports(IORING_OP_SEND_ZC) === true
+  void probe?.dispose()
+  if (available && !supported) console.log("skipping zero-copy sends: IORING_OP_SEND_ZC needs Linux 6.0 (not in this kernel's probe)")
 
   it.skipIf(!supported)('writes past zeroCopyThreshold arrive byte-identical; the chunk is kept until the notification, through forced collections', async () => {
     const data = randomBytes(4 * 1024 * 1024)

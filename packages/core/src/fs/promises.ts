@@ -5,7 +5,7 @@
 import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import type { BigIntStats, Stats } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { dirname } from 'node:path'
 import { promisify } from 'node:util'
 import * as native from '@iouring/native'
 import { defaultRing, type IoUring } from '../ring.js'
@@ -16,6 +16,7 @@ import { NODE_MAJOR, checkAborted, getOptions, validateBoolean, validateInteger,
 import { pathText, validatePath, type PathLike } from './path.js'
 import { readWhole } from './read.js'
 import { prepareData, writeAll, type WriteFileData } from './write.js'
+import { disposableWith } from './temp.js'
 
 /** node:fs's constants (F_OK, O_*, COPYFILE_*, ...). */
 export const constants = fs.constants
@@ -366,35 +367,11 @@ export function mkdtemp(prefix: PathLike, options?: fs.EncodingOption | fs.Buffe
   })
 }
 
-/** What mkdtempDisposable resolves to: the directory, and how to remove it with all it holds. */
-export interface DisposableTempDir extends AsyncDisposable {
-  readonly path: string | Buffer
-  remove(): Promise<void>
-}
-
 /**
  * mkdtemp, resolving to `{ path, remove(), [Symbol.asyncDispose]() }`, as
- * node:fs/promises's (Node.js 24): disposing or remove() deletes the
- * directory and what it holds (nothing if it is gone); the path is resolved
- * against the working directory of the moment it was made.
+ * node:fs/promises's (Node.js 24).
  */
-export function mkdtempDisposable(prefix: PathLike, options?: fs.EncodingOption | fs.BufferEncodingOption): Promise<DisposableTempDir> {
-  return promised(async () => {
-    const path = await mkdtemp(prefix, options)
-    const fullPath = resolve(typeof path === 'string' ? path : path.toString())
-    const remove = async (): Promise<void> => {
-      await fsp.rm(fullPath, { recursive: true, force: true })
-    }
-    return {
-      __proto__: null,
-      path,
-      remove,
-      async [Symbol.asyncDispose]() {
-        await remove()
-      },
-    } as unknown as DisposableTempDir
-  })
-}
+export const mkdtempDisposable = disposableWith(mkdtemp)
 
 /** node:fs/promises's glob (directory traversal, no io_uring operation), where the running Node.js has one (22 on); undefined before. */
 export const glob = (fsp as { glob?: (pattern: string | readonly string[], options?: object) => AsyncIterableIterator<unknown> }).glob
