@@ -389,7 +389,7 @@ export class Engine implements Operations {
     const stream = new CompletionStream<T>((MANAGED | gen) * 2 ** 32 + slot, () => this.#cancelSlot(slot, gen), highWaterMark)
     const extra = this.slots.extraOf(slot)
     extra.stream = stream as CompletionStream<unknown>
-    extra.callback = (res, cqeFlags) => {
+    this.slots.callback[slot] = (res, cqeFlags) => {
       const ok = res >= 0 || (okResult !== 0 && res === okResult)
       if (ok) {
         const value = map(res, cqeFlags)
@@ -417,7 +417,7 @@ export class Engine implements Operations {
     if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback)
     if (this.chain !== undefined) throw invalidArgValue('chain', 'cannot hold a callback request')
     const slot = this.#claimSlot(at, syscall, keep, undefined)
-    this.slots.extraOf(slot).callback = callback
+    this.slots.callback[slot] = callback
     this.#submitClaimed(at, 0)
     this.sq.publish()
     this.#addInflight()
@@ -609,13 +609,14 @@ export class Engine implements Operations {
   failUnsubmitted(slot: number, err: Error): void {
     const slots = this.slots
     const extra = slots.extra[slot]
+    const callback = slots.callback[slot]
     const reject = slots.reject[slot]
     const failed = slots.failed[slot]
     const data = slots.data[slot]
     slots.release(slot)
     this.dropInflight()
     if (extra?.stream !== undefined) extra.stream.end(err)
-    else if (extra?.callback !== undefined) extra.callback(EPERM, 0)
+    else if (callback !== undefined) callback(EPERM, 0)
     else {
       failed?.(data)
       reject?.(err)

@@ -23,8 +23,6 @@ export const GEN_MASK = 0x3ffff
  * one shape for the completion path.
  */
 export class SlotExtra {
-  /** Callback and multishot requests: every CQE goes here; the slot is freed at the one without IORING_CQE_F_MORE. */
-  callback: CqeCallback | undefined = undefined
   /** The stream of a multishot request, which an aborted signal stops. */
   stream: CompletionStream<unknown> | undefined = undefined
   /** A negative result that means success (a timeout's -ETIME). */
@@ -49,6 +47,8 @@ export class SlotTable {
   /** What the kernel may read or write until the final CQE: kept reachable here. */
   readonly keep: unknown[] = []
   readonly extra: (SlotExtra | undefined)[] = []
+  /** Callback and multishot requests: every CQE goes here; the slot is freed at the one without IORING_CQE_F_MORE. */
+  readonly callback: (CqeCallback | undefined)[] = []
   // What named operations need, per slot too, so that they allocate nothing
   // more than start(): the file a failure's error names (startPath), and
   // what the promise resolves to (startWithResult).
@@ -84,7 +84,7 @@ export class SlotTable {
 
   /** Whether `slot` holds a request that has not completed. */
   busy(slot: number): boolean {
-    return this.resolve[slot] !== undefined || this.extra[slot]?.callback !== undefined
+    return this.resolve[slot] !== undefined || this.callback[slot] !== undefined
   }
 
   /** Returns a slot to the free list, dropping what it held. */
@@ -98,6 +98,7 @@ export class SlotTable {
     this.reject[slot] = undefined
     this.keep[slot] = undefined
     this.extra[slot] = undefined
+    this.callback[slot] = undefined
     this.path[slot] = undefined
     this.dest[slot] = undefined
     this.result[slot] = undefined
@@ -114,6 +115,22 @@ export class SlotTable {
    */
   complete(slot: number, gen: number, res: number, flags: number, open: boolean): void {
     if (slot >= this.gen.length || this.gen[slot] !== gen) return
+    const callback = this.callback[slot]
+    if (callback !== undefined) {
+      if (!(flags & IORING_CQE_F_MORE)) {
+        // A callback request holds nothing else unless it has an extra (a stream, a signal, unref'ed).
+        if (this.extra[slot] !== undefined) this.release(slot)
+        else {
+          this.callback[slot] = undefined
+          this.keep[slot] = undefined
+          this.gen[slot] = (gen + 1) & GEN_MASK
+          this.#free.push(slot)
+        }
+        this.inflight--
+      }
+      callback(res, flags)
+      return
+    }
     const extra = this.extra[slot]
     if (extra !== undefined || this.path[slot] !== undefined || this.result[slot] !== undefined) return this.#completeExtra(slot, res, flags, extra, open)
     const resolve = this.resolve[slot] as (value: number) => void
@@ -130,15 +147,6 @@ export class SlotTable {
 
   /** complete() for a request with an extra or the fields of a named operation. */
   #completeExtra(slot: number, res: number, flags: number, extra: SlotExtra | undefined, open: boolean): void {
-    const callback = extra?.callback
-    if (callback !== undefined) {
-      if (!(flags & IORING_CQE_F_MORE)) {
-        this.release(slot)
-        this.inflight--
-      }
-      callback(res, flags)
-      return
-    }
     const ok = res >= 0 || (extra !== undefined && extra.okResult !== 0 && res === extra.okResult)
     const resolve = this.resolve[slot]
     const reject = this.reject[slot]
@@ -169,6 +177,7 @@ export class SlotTable {
     this.syscall.push('')
     this.keep.push(undefined)
     this.extra.push(undefined)
+    this.callback.push(undefined)
     this.path.push(undefined)
     this.dest.push(undefined)
     this.result.push(undefined)

@@ -417,8 +417,7 @@ static int flush_ring(ring_t *r, int may_call_js) {
 // loop blocks, and a flush costs one check per ring.
 #define PREPARE_ROUNDS 8
 
-static void on_prepare(uv_prepare_t *h) {
-  thread_t *t = h->data;
+static void flush_thread(thread_t *t) {
   int ran = 1;
   for (int round = 0; ran && round < PREPARE_ROUNDS; round++) {
     ran = 0;
@@ -430,6 +429,10 @@ static void on_prepare(uv_prepare_t *h) {
   for (ring_t *r = t->rings; r != NULL; r = r->next) {
     if (!r->closing) update_ref(r);
   }
+}
+
+static void on_prepare(uv_prepare_t *h) {
+  flush_thread(h->data);
 }
 
 // DEFER_TASKRUN rings: task work (and with it most completions) runs only
@@ -445,7 +448,12 @@ static void on_poll(uv_poll_t *h, int status, int events) {
   if (r->closing) return;
   if (status == 0 && (r->p.flags & IOU_SETUP_DEFER_TASKRUN)) status = run_task_work(r);
   r->stats[CTRL_WAKEUPS] += 1;
+  thread_t *t = r->thread;
   call_js(r, status < 0 ? status : 0);
+  // What the completions started (a reply to what arrived) goes to the
+  // kernel now, not a loop iteration later: the prepare hook's flush, run
+  // early. Nothing is submitted twice: the hook then finds nothing new.
+  flush_thread(t);
 }
 
 // DEFER_TASKRUN rings: completions from io-wq workers, timers, polls and
@@ -467,7 +475,9 @@ static void on_evpoll(uv_poll_t *h, int status, int events) {
   }
   if (status == 0) status = run_task_work(r);
   r->stats[CTRL_WAKEUPS] += 1;
+  thread_t *t = r->thread;
   call_js(r, status < 0 ? status : 0);
+  flush_thread(t);
 }
 
 // Registers the eventfd of a DEFER_TASKRUN ring and initializes its watcher

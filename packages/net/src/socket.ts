@@ -50,8 +50,6 @@ const ENOTCONN = -107
 const TCP_NODELAY = 1
 const TCP_KEEPIDLE = 4
 const SO_LINGER = 13
-/** A reader this many highWaterMarks behind has its receive cancelled at once, not at the next turn. */
-const HOLD_BACK_LIMIT = 4
 /** The most iovecs one sendmsg takes (IOV_MAX). */
 const IOV_MAX = 1024
 
@@ -126,10 +124,9 @@ const kServer = Symbol('server')
  * Received data arrives through one multishot receive into a buffer ring the
  * socket's ring shares among its sockets; each 'data' chunk is a copy the
  * caller keeps. A socket whose reader falls behind (paused, or slower than
- * the peer) has its receive cancelled in the kernel once it holds
- * readableHighWaterMark bytes and the reader has not caught up by the next
- * turn of the event loop (or at once, four highWaterMarks behind), as
- * node:net stops reading then; it is re-armed when reading resumes. Writes are sends; writes queued while one is in flight
+ * the peer) has its receive cancelled in the kernel when data keeps arriving
+ * while it holds readableHighWaterMark bytes, as node:net stops reading
+ * then; it is re-armed when reading resumes. Writes are sends; writes queued while one is in flight
  * (or while corked) go out together in one sendmsg.
  */
 export class Socket extends Duplex {
@@ -144,8 +141,6 @@ export class Socket extends Duplex {
   /** user_data of the armed receive, -1 when none. */
   #receive = -1
   #cancelling = false
-  /** A check of a reader that fell behind is scheduled (#fallBehind). */
-  #holding = false
   /** The reader wants more data (Readable called _read since the last push that returned false). */
   #wanted = false
   #ended = false
@@ -153,6 +148,12 @@ export class Socket extends Duplex {
   /** Writes, shutdown and reads that wait for the connection. */
   #queued: (() => void)[] = []
   #dispatched = 0
+  /** The write in flight: its chunk (or chunks, gathered), bytes of it sent, its callback. */
+  #writing: Buffer | Buffer[] | undefined
+  #written = 0
+  #writeCallback: ((error?: Error | null) => void) | undefined
+  #zeroCopyResult = 0
+  /** Bytes of the write in flight not sent yet. */
   #inFlight = 0
   #refed = true
   #timer: NodeJS.Timeout | undefined
@@ -324,25 +325,6 @@ export class Socket extends Duplex {
     if (!this.#refed) ops.refRequest(this.#receive, false)
   }
 
-  /**
-   * The reader is a highWaterMark behind. A reader in step catches up within
-   * this turn of the event loop (a pipe's 'drain'); only one that has not by
-   * the next has its receive cancelled, so that flow control costs a cancel
-   * and a new receive only when the reader really falls behind. Four
-   * highWaterMarks behind, it is cancelled at once.
-   */
-  #fallBehind(): void {
-    if (this.readableLength >= HOLD_BACK_LIMIT * this.readableHighWaterMark) return this.#stopReceiving()
-    if (this.#holding) return
-    this.#holding = true
-    setImmediate(this.#checkReader)
-  }
-
-  readonly #checkReader = (): void => {
-    this.#holding = false
-    if (!this.#wanted) this.#stopReceiving()
-  }
-
   #stopReceiving(): void {
     if (this.#receive < 0 || this.#cancelling) return
     this.#cancelling = true
@@ -355,10 +337,13 @@ export class Socket extends Duplex {
       const chunk = group.copy(res, flags)
       this.bytesRead += res
       this.#active()
-      // A reader behind: stop receiving (a request ending anyway is not re-armed until _read).
+      // A reader a highWaterMark behind is let be: it often catches up before
+      // more arrives (a pipe's 'drain'). More data while it is still behind
+      // stops the receive in the kernel, until _read asks again.
+      const behind = !this.#wanted
       if (!this.push(chunk)) {
         this.#wanted = false
-        if (flags & IORING_CQE_F_MORE) this.#fallBehind()
+        if (behind && flags & IORING_CQE_F_MORE) this.#stopReceiving()
       }
     } else if (flags & IORING_CQE_F_BUFFER) group.discard(res, flags)
     if (flags & IORING_CQE_F_MORE) return
@@ -395,8 +380,11 @@ export class Socket extends Duplex {
     }
     const unusable = this.#unusable()
     if (unusable !== undefined) return callback(unusable)
+    this.#writing = chunk
+    this.#written = 0
     this.#inFlight = chunk.byteLength
-    this.#send(chunk, 0, callback)
+    this.#writeCallback = callback
+    this.#send()
   }
 
   override _writev(chunks: { chunk: Buffer; encoding: BufferEncoding }[], callback: (error?: Error | null) => void): void {
@@ -407,22 +395,26 @@ export class Socket extends Duplex {
     const unusable = this.#unusable()
     if (unusable !== undefined) return callback(unusable)
     const buffers = chunks.map((entry) => entry.chunk)
+    this.#writing = buffers
     this.#inFlight = buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0)
-    this.#sendv(buffers, callback)
+    this.#writeCallback = callback
+    this.#sendv(buffers)
   }
 
   /**
-   * Sends `chunk` from `offset` on; a partial send sends the rest. From
+   * Sends the chunk being written from where the last send stopped. From
    * zeroCopyThreshold bytes on, a zero-copy send (IORING_OP_SEND_ZC), from a
    * registered buffer when the chunk lies in one: the chunk is kept, and the
    * write's callback runs, until the kernel's notification that it is done
-   * with the memory.
+   * with the memory. (stream.Writable hands over one write at a time, so its
+   * state lives here, and the completion callbacks are made once.)
    */
-  #send(chunk: Buffer, offset: number, callback: (error?: Error | null) => void): void {
+  #send(): void {
+    const chunk = this.#writing as Buffer
     const ops = this.#ops
     const at = ops.prepare()
-    const address = native.addressOf(chunk) + offset
-    const length = chunk.byteLength - offset
+    const address = native.addressOf(chunk) + this.#written
+    const length = chunk.byteLength - this.#written
     const zeroCopy = length >= this.#zeroCopyThreshold
     if (!zeroCopy) prepSend(ops.sqes, at, this.#fd, address, length, MSG_NOSIGNAL)
     else {
@@ -430,19 +422,21 @@ export class Socket extends Duplex {
       if (index < 0) prepSendZc(ops.sqes, at, this.#fd, address, length, MSG_NOSIGNAL, 0)
       else prepSendZcFixed(ops.sqes, at, this.#fd, address, length, MSG_NOSIGNAL, 0, index)
     }
-    const sent = (res: number) => {
-      if (res < 0) return this.#writeFailed(res, callback)
-      this.#sent(res)
-      if (offset + res === chunk.byteLength) return this.#writeDone(callback)
-      const unusable = this.#unusable()
-      if (unusable !== undefined) this.#writeFailed(unusable, callback)
-      else this.#send(chunk, offset + res, callback)
-    }
-    ops.startCallback(at, 'write', chunk, zeroCopy ? afterNotification(sent) : sent)
+    ops.startCallback(at, 'write', chunk, zeroCopy ? this.#onZeroCopySent : this.#onSent)
+  }
+
+  readonly #onSent = (res: number): void => {
+    if (res < 0) return this.#writeFailed(res)
+    this.#sent(res)
+    this.#written += res
+    if (this.#written === (this.#writing as Buffer).byteLength) return this.#writeDone()
+    const unusable = this.#unusable()
+    if (unusable !== undefined) this.#writeFailed(unusable)
+    else this.#send()
   }
 
   /** Sends `buffers` in one sendmsg (at most IOV_MAX at a time); what a partial send left goes next. */
-  #sendv(buffers: Buffer[], callback: (error?: Error | null) => void): void {
+  #sendv(buffers: Buffer[]): void {
     const batch = buffers.length > IOV_MAX ? buffers.slice(0, IOV_MAX) : buffers
     const iov = encodeIovecs(batch.map((buffer) => ({ addr: native.addressOf(buffer), len: buffer.byteLength })))
     const msg = new DataView(new ArrayBuffer(MSGHDR_SIZE))
@@ -452,16 +446,31 @@ export class Socket extends Duplex {
     const zeroCopy = this.#inFlight >= this.#zeroCopyThreshold && this.#zeroCopyMessages
     if (zeroCopy) prepSendmsgZc(ops.sqes, at, this.#fd, native.addressOf(msg), MSG_NOSIGNAL)
     else prepSendmsg(ops.sqes, at, this.#fd, native.addressOf(msg), MSG_NOSIGNAL)
-    const sent = (res: number) => {
-      if (res < 0) return this.#writeFailed(res, callback)
-      this.#sent(res)
-      const rest = remainder(buffers, res)
-      if (rest.length === 0) return this.#writeDone(callback)
-      const unusable = this.#unusable()
-      if (unusable !== undefined) this.#writeFailed(unusable, callback)
-      else this.#sendv(rest, callback)
-    }
-    ops.startCallback(at, 'write', [iov, msg, batch], zeroCopy ? afterNotification(sent) : sent)
+    this.#writing = buffers
+    ops.startCallback(at, 'write', [iov, msg, batch], zeroCopy ? this.#onZeroCopySentv : this.#onSentv)
+  }
+
+  readonly #onSentv = (res: number): void => {
+    if (res < 0) return this.#writeFailed(res)
+    this.#sent(res)
+    const rest = remainder(this.#writing as Buffer[], res)
+    if (rest.length === 0) return this.#writeDone()
+    const unusable = this.#unusable()
+    if (unusable !== undefined) this.#writeFailed(unusable)
+    else this.#sendv(rest)
+  }
+
+  // A zero-copy send's first CQE says how many bytes went (IORING_CQE_F_MORE:
+  // a notification follows), the notification (IORING_CQE_F_NOTIF) that the
+  // kernel no longer reads the memory: the write goes on after the last.
+  readonly #onZeroCopySent = (res: number, flags: number): void => {
+    if (!(flags & IORING_CQE_F_NOTIF)) this.#zeroCopyResult = res
+    if (!(flags & IORING_CQE_F_MORE)) this.#onSent(this.#zeroCopyResult)
+  }
+
+  readonly #onZeroCopySentv = (res: number, flags: number): void => {
+    if (!(flags & IORING_CQE_F_NOTIF)) this.#zeroCopyResult = res
+    if (!(flags & IORING_CQE_F_MORE)) this.#onSentv(this.#zeroCopyResult)
   }
 
   #sent(bytes: number): void {
@@ -470,15 +479,24 @@ export class Socket extends Duplex {
     this.#active()
   }
 
-  #writeDone(callback: (error?: Error | null) => void): void {
-    this.#inFlight = 0
+  #writeDone(): void {
+    const callback = this.#endWrite()
     callback()
   }
 
-  #writeFailed(failure: number | Error, callback: (error?: Error | null) => void): void {
-    this.#inFlight = 0
+  #writeFailed(failure: number | Error): void {
+    const callback = this.#endWrite()
     if (typeof failure === 'number') failure = failure === ECANCELED && this.#ops.closed ? ringDisposed() : errnoException(failure, 'write')
     callback(failure)
+  }
+
+  /** The write in flight is over: its callback, to call now. */
+  #endWrite(): (error?: Error | null) => void {
+    const callback = this.#writeCallback as (error?: Error | null) => void
+    this.#writeCallback = undefined
+    this.#writing = undefined
+    this.#inFlight = 0
+    return callback
   }
 
   /** Why no more I/O can start on this socket (closed, or its ring disposed), or undefined when it can. */
@@ -663,20 +681,6 @@ export class Socket extends Duplex {
   /** The socket's fd (-1 before it has one and after it closed). */
   get fd(): number {
     return this.#fd
-  }
-}
-
-/**
- * The CQE callback of a zero-copy send: its first CQE says how many bytes
- * went (IORING_CQE_F_MORE set when a notification follows), the notification
- * (IORING_CQE_F_NOTIF) that the kernel no longer reads the memory; `done`
- * gets the first's result after the last.
- */
-function afterNotification(done: (res: number) => void): (res: number, flags: number) => void {
-  let result = 0
-  return (res, flags) => {
-    if (!(flags & IORING_CQE_F_NOTIF)) result = res
-    if (!(flags & IORING_CQE_F_MORE)) done(result)
   }
 }
 
