@@ -22,7 +22,8 @@ import {
   SOCK_STREAM,
   SOL_SOCKET,
   SO_KEEPALIVE,
-  encodeIovecs,
+  IOVEC_SIZE,
+  MSGHDR_IOVLEN,
   prepClose,
   prepConnect,
   prepRecv,
@@ -34,6 +35,7 @@ import {
   prepSendZcFixed,
   prepSocket,
   setBufferSelect,
+  writeIovec,
   writeMsghdr,
 } from '@iouring/ops'
 import { kernelAtLeast, registrations } from '@iouring/register'
@@ -153,6 +155,8 @@ export class Socket extends Duplex {
   #written = 0
   #writeCallback: ((error?: Error | null) => void) | undefined
   #zeroCopyResult = 0
+  /** The msghdr and iovecs of gathered writes, made at the first. */
+  #gather: Gather | undefined
   /** Bytes of the write in flight not sent yet. */
   #inFlight = 0
   #refed = true
@@ -435,19 +439,25 @@ export class Socket extends Duplex {
     else this.#send()
   }
 
-  /** Sends `buffers` in one sendmsg (at most IOV_MAX at a time); what a partial send left goes next. */
+  /**
+   * Sends `buffers` in one sendmsg (at most IOV_MAX at a time); what a
+   * partial send left goes next. The msghdr and iovecs are written into the
+   * socket's gather buffer, reused by every gathered write (one is in flight
+   * at a time), so a write allocates nothing for them.
+   */
   #sendv(buffers: Buffer[]): void {
-    const batch = buffers.length > IOV_MAX ? buffers.slice(0, IOV_MAX) : buffers
-    const iov = encodeIovecs(batch.map((buffer) => ({ addr: native.addressOf(buffer), len: buffer.byteLength })))
-    const msg = new DataView(new ArrayBuffer(MSGHDR_SIZE))
-    writeMsghdr(msg, 0, { name: 0, namelen: 0, iov: native.addressOf(iov), iovlen: batch.length, control: 0, controllen: 0, flags: 0 })
+    const count = Math.min(buffers.length, IOV_MAX)
+    const gather = count <= GATHER_IOVECS ? (this.#gather ??= newGather(GATHER_IOVECS)) : newGather(count)
+    for (let i = 0; i < count; i++) writeIovec(gather.view, GATHER_IOV + i * IOVEC_SIZE, native.addressOf(buffers[i]), buffers[i].byteLength)
+    gather.view.setUint32(MSGHDR_IOVLEN, count, true)
     const ops = this.#ops
     const at = ops.prepare()
     const zeroCopy = this.#inFlight >= this.#zeroCopyThreshold && this.#zeroCopyMessages
-    if (zeroCopy) prepSendmsgZc(ops.sqes, at, this.#fd, native.addressOf(msg), MSG_NOSIGNAL)
-    else prepSendmsg(ops.sqes, at, this.#fd, native.addressOf(msg), MSG_NOSIGNAL)
+    if (zeroCopy) prepSendmsgZc(ops.sqes, at, this.#fd, gather.address, MSG_NOSIGNAL)
+    else prepSendmsg(ops.sqes, at, this.#fd, gather.address, MSG_NOSIGNAL)
     this.#writing = buffers
-    ops.startCallback(at, 'write', [iov, msg, batch], zeroCopy ? this.#onZeroCopySentv : this.#onSentv)
+    // The kernel reads the buffers (and, until it has copied them, the msghdr and iovecs) until the CQE.
+    ops.startCallback(at, 'write', gather === this.#gather ? buffers : [buffers, gather], zeroCopy ? this.#onZeroCopySentv : this.#onSentv)
   }
 
   readonly #onSentv = (res: number): void => {
@@ -682,6 +692,24 @@ export class Socket extends Duplex {
   get fd(): number {
     return this.#fd
   }
+}
+
+/** Iovecs a socket's reused gather buffer has room for; a longer gathered write gets a buffer of its own. */
+const GATHER_IOVECS = 64
+/** Where the iovecs start in a gather buffer, after the msghdr. */
+const GATHER_IOV = MSGHDR_SIZE
+
+/** A msghdr for sendmsg followed by room for `iovecs` iovecs, its address, and a view of it. */
+interface Gather {
+  view: DataView
+  address: number
+}
+
+function newGather(iovecs: number): Gather {
+  const view = new DataView(new ArrayBuffer(GATHER_IOV + iovecs * IOVEC_SIZE))
+  const address = native.addressOf(view)
+  writeMsghdr(view, 0, { name: 0, namelen: 0, iov: address + GATHER_IOV, iovlen: 0, control: 0, controllen: 0, flags: 0 })
+  return { view, address }
 }
 
 /** The index of the registered buffer of `ring` that holds [address, address + length), or -1. */

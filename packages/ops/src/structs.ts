@@ -42,11 +42,14 @@ export interface Iovec {
 }
 
 export function writeIovecs(view: DataView, at: number, iovecs: readonly Iovec[]): number {
-  for (let i = 0; i < iovecs.length; i++) {
-    writeU64(view, at + i * IOVEC_SIZE + IOVEC_BASE, iovecs[i].addr, 'addr')
-    writeU64(view, at + i * IOVEC_SIZE + IOVEC_LEN, iovecs[i].len, 'len')
-  }
+  for (let i = 0; i < iovecs.length; i++) writeIovec(view, at + i * IOVEC_SIZE, iovecs[i].addr, iovecs[i].len)
   return iovecs.length * IOVEC_SIZE
+}
+
+/** One struct iovec at `at`, with no object to describe it (for hot paths that fill arrays in place). */
+export function writeIovec(view: DataView, at: number, addr: U64, len: U64): void {
+  writeU64(view, at + IOVEC_BASE, addr, 'addr')
+  writeU64(view, at + IOVEC_LEN, len, 'len')
 }
 
 /** An iovec array; empty input gives an empty array (nr_vecs 0). */
