@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IoUring } from '@iouring/core'
 import { BufferRing } from '@iouring/buffers'
-import { AF_INET, AF_UNIX, IORING_OP_SEND_ZC, SOCK_STREAM, SOL_SOCKET, SO_RCVBUF, SO_REUSEADDR } from '@iouring/ops'
+import { AF_INET, AF_UNIX, IORING_OP_SEND_ZC, SOCK_STREAM, SOL_SOCKET, SO_PASSCRED, SO_RCVBUF, SO_REUSEADDR } from '@iouring/ops'
 import { availability } from '@iouring/native'
 import { SocketOperations, sockets } from '@iouring/net'
 import { closed, listening, tempDir } from './helpers.js'
@@ -103,6 +103,21 @@ describe('socket operations on a ring', () => {
     const [fd] = (rights as { fds: number[] }).fds
     expect(readFileSync(fd, 'utf8')).toBe('what the receiver reads through the passed fd')
     for (const f of [fd, sender, receiver, listener]) closeSync(f)
+  })
+
+  it('passes the sender\'s credentials over a Unix socket (SCM_CREDENTIALS, with SO_PASSCRED on the receiver)', async () => {
+    const path = join(temp.dir, 'cred.sock')
+    const listener = await ops.socket(AF_UNIX, SOCK_STREAM)
+    await ops.bind(listener, { path })
+    await ops.listen(listener)
+    const sender = await ops.socket(AF_UNIX, SOCK_STREAM)
+    const [{ fd: receiver }] = await Promise.all([ops.accept(listener), ops.connect(sender, { path })])
+    await ops.setsockopt(receiver, SOL_SOCKET, SO_PASSCRED, 1)
+    const me = { pid: process.pid, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }
+    await ops.sendmsg(sender, { buffers: [Buffer.from('c')], control: [{ kind: 'credentials', ...me }] })
+    const message = await ops.recvmsg(receiver, [Buffer.alloc(1)], { controlLength: 64 })
+    expect(message.control).toEqual([{ kind: 'credentials', ...me }])
+    for (const f of [sender, receiver, listener]) closeSync(f)
   })
 
   it.skipIf(!zeroCopySupported)('sendZc keeps its buffer until the notification and resolves to the bytes sent', async () => {

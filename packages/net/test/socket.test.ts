@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IoUring, availability } from '@iouring/core'
 import { FixedBufferPool } from '@iouring/buffers'
 import { IORING_OP_SEND_ZC } from '@iouring/ops'
-import { Socket, connect, createServer, type Server } from '@iouring/net'
+import { Socket, connect, createServer, sockets, type Server } from '@iouring/net'
 import { closed, listening, readAll, shape, unusedPort } from './helpers.js'
 
 const sha1 = (data: Buffer) => createHash('sha1').update(data).digest('hex')
@@ -192,6 +192,27 @@ describe('Socket: ends and errors as node:net has them', () => {
     expect(err).toMatchObject({ name: 'AbortError', cause: new Error('enough') })
     expect(stalled.destroyed).toBe(true)
     await closed(server)
+  })
+
+  it("a connect that hangs (the listener's queue is full): 'timeout' while connecting, then an abort", async () => {
+    // A listener with a backlog of 0 that never accepts: its queue holds one
+    // connection, and the kernel drops the SYNs of the ones after it.
+    const ops = sockets()
+    const listener = await ops.socket(2 /* AF_INET */, 1 /* SOCK_STREAM */)
+    await ops.bind(listener, { address: '127.0.0.1', port: 0 })
+    await ops.listen(listener, 0)
+    const { port } = ops.getsockname(listener) as nodeNet.AddressInfo
+    const fillers = [connect(port, '127.0.0.1'), connect(port, '127.0.0.1')]
+    await once(fillers[0], 'connect')
+    const controller = new AbortController()
+    const hanging = connect({ port, host: '127.0.0.1', timeout: 50, signal: controller.signal })
+    await once(hanging, 'timeout')
+    expect([hanging.connecting, hanging.readyState]).toEqual([true, 'opening'])
+    controller.abort()
+    const [err] = await once(hanging, 'error')
+    expect(err).toMatchObject({ name: 'AbortError', code: 'ABORT_ERR' })
+    for (const socket of fillers) socket.destroy()
+    await ops.close(listener)
   })
 
   it("setTimeout emits 'timeout' on an idle socket, and activity postpones it", async () => {

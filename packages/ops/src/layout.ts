@@ -371,6 +371,12 @@ export const MSGHDR_CONTROLLEN = 40 // size_t
 export const MSGHDR_FLAGS = 48 // int
 
 /** struct cmsghdr; data follows the header, each message padded to 8 bytes. */
+/** struct ucred (SCM_CREDENTIALS): pid, uid, gid */
+export const UCRED_SIZE = 12
+export const UCRED_PID = 0
+export const UCRED_UID = 4
+export const UCRED_GID = 8
+
 export const CMSGHDR_SIZE = 16
 export const CMSG_LEN_FIELD = 0 // size_t cmsg_len (header + data, unpadded)
 export const CMSG_LEVEL = 8 // int

@@ -4,10 +4,11 @@
 import {
   CMSGHDR_SIZE, CMSG_ALIGN, CMSG_LEN_FIELD, CMSG_LEVEL, CMSG_TYPE, IN6_PKTINFO_ADDR, IN6_PKTINFO_IFINDEX,
   IN6_PKTINFO_SIZE, IN_PKTINFO_ADDR, IN_PKTINFO_IFINDEX, IN_PKTINFO_SIZE, IN_PKTINFO_SPEC_DST, MSGHDR_CONTROL,
-  MSGHDR_CONTROLLEN, MSGHDR_FLAGS, MSGHDR_IOV, MSGHDR_IOVLEN, MSGHDR_NAME, MSGHDR_NAMELEN, MSGHDR_SIZE,
+  MSGHDR_CONTROLLEN, MSGHDR_FLAGS, MSGHDR_IOV, MSGHDR_IOVLEN, MSGHDR_NAME, MSGHDR_NAMELEN, MSGHDR_SIZE, UCRED_GID,
+  UCRED_PID, UCRED_SIZE, UCRED_UID,
 } from './layout.js'
 import { formatIP, parseIP } from './sockaddr.js'
-import { IPPROTO_IP, IPPROTO_IPV6, IPV6_PKTINFO, IP_PKTINFO, SCM_RIGHTS, SOL_SOCKET } from './sys.js'
+import { IPPROTO_IP, IPPROTO_IPV6, IPV6_PKTINFO, IP_PKTINFO, SCM_CREDENTIALS, SCM_RIGHTS, SOL_SOCKET } from './sys.js'
 import { readU64, type U64, writeU64 } from './u64.js'
 
 // ---- struct msghdr ---------------------------------------------------------------------
@@ -66,6 +67,8 @@ export function cmsgSpace(dataLen: number): number {
 export type ControlMessage =
   /** SOL_SOCKET / SCM_RIGHTS: file descriptors in flight */
   | { kind: 'rights'; fds: number[] }
+  /** SOL_SOCKET / SCM_CREDENTIALS: the sender's pid, uid and gid (struct ucred; the receiver sets SO_PASSCRED) */
+  | { kind: 'credentials'; pid: number; uid: number; gid: number }
   /** IPPROTO_IP / IP_PKTINFO */
   | { kind: 'pktinfo'; ifindex: number; specDst: string; address: string }
   /** IPPROTO_IPV6 / IPV6_PKTINFO */
@@ -76,6 +79,7 @@ export type ControlMessage =
 function dataLength(msg: ControlMessage): number {
   switch (msg.kind) {
     case 'rights': return 4 * msg.fds.length
+    case 'credentials': return UCRED_SIZE
     case 'pktinfo': return IN_PKTINFO_SIZE
     case 'pktinfo6': return IN6_PKTINFO_SIZE
     case 'raw': return msg.data.length
@@ -109,6 +113,12 @@ export function writeControlMessage(view: DataView, at: number, msg: ControlMess
     case 'rights':
       writeHeader(view, at, dataLen, SOL_SOCKET, SCM_RIGHTS)
       for (let i = 0; i < msg.fds.length; i++) view.setInt32(data + 4 * i, msg.fds[i], true)
+      break
+    case 'credentials':
+      writeHeader(view, at, dataLen, SOL_SOCKET, SCM_CREDENTIALS)
+      view.setInt32(data + UCRED_PID, msg.pid, true)
+      view.setUint32(data + UCRED_UID, msg.uid, true)
+      view.setUint32(data + UCRED_GID, msg.gid, true)
       break
     case 'pktinfo':
       writeHeader(view, at, dataLen, IPPROTO_IP, IP_PKTINFO)
@@ -160,6 +170,8 @@ export function decodeControlMessages(view: DataView, at: number, len: number): 
       const fds: number[] = []
       for (let i = 0; i + 4 <= dataLen; i += 4) fds.push(view.getInt32(data + i, true))
       out.push({ kind: 'rights', fds })
+    } else if (level === SOL_SOCKET && type === SCM_CREDENTIALS && dataLen >= UCRED_SIZE) {
+      out.push({ kind: 'credentials', pid: view.getInt32(data + UCRED_PID, true), uid: view.getUint32(data + UCRED_UID, true), gid: view.getUint32(data + UCRED_GID, true) })
     } else if (level === IPPROTO_IP && type === IP_PKTINFO && dataLen >= IN_PKTINFO_SIZE) {
       out.push({
         kind: 'pktinfo',

@@ -200,6 +200,7 @@ export const SO_KEEPALIVE = 9
 export const SO_REUSEPORT = 15
 export const SCM_RIGHTS = 1
 export const SCM_CREDENTIALS = 2
+export const SO_PASSCRED = 16
 export const IP_PKTINFO = 8
 export const IPV6_RECVPKTINFO = 49
 export const IPV6_PKTINFO = 50
