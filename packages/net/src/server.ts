@@ -154,8 +154,8 @@ export class Server extends EventEmitter implements ServerLink {
       this.#listenOn(undefined, port, backlog, options)
       return this
     }
-    resolve(host, { family: 0 }, undefined).then(
-      ({ address }) => this.#listenOn(address, port, backlog, options),
+    resolve(host, { family: 0 }, undefined, false).then(
+      ([{ address }]) => this.#listenOn(address, port, backlog, options),
       (err: Error) => process.nextTick(() => this.emit('error', err)),
     )
     return this

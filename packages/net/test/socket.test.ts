@@ -316,6 +316,25 @@ describe('Socket: state and options', () => {
     expect(() => socket.setTimeout('x' as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
   })
 
+  it('autoSelectFamily: a name that resolves to ::1 and 127.0.0.1 reaches a server on 127.0.0.1 only, as with node:net', async () => {
+    const lookup = (_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+      const all = [{ address: '::1', family: 6 }, { address: '127.0.0.1', family: 4 }]
+      if (options.all) callback(null, all)
+      else callback(null, all[0].address, all[0].family)
+    }
+    for (const make of [connect, nodeNet.connect] as ((options: object) => nodeNet.Socket)[]) {
+      const client = make({ port, host: 'dual.test', lookup, autoSelectFamily: true })
+      await once(client, 'connect')
+      expect(client.remoteAddress).toBe('127.0.0.1')
+      expect(client.autoSelectFamilyAttemptedAddresses).toEqual([`::1:${port}`, `127.0.0.1:${port}`])
+      client.destroy()
+      // Without it, the first address is the only one: refused.
+      const single = make({ port, host: 'dual.test', lookup, autoSelectFamily: false })
+      const [err] = await once(single, 'error')
+      expect(err).toMatchObject({ code: 'ECONNREFUSED', address: '::1', port })
+    }
+  })
+
   it('IPv6 on ::1', async () => {
     const six = createServer((socket) => socket.end(`${socket.remoteFamily} ${socket.remoteAddress}`))
     const sixPort = await listening(six, '::1')
