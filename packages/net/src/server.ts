@@ -268,6 +268,11 @@ export class Server extends EventEmitter implements ServerLink {
     this.#direct = direct
   }
 
+  /** @internal The listening socket's fd, also while close() lets go of it; -1 when none. */
+  get listenerFd(): number {
+    return this.#fd >= 0 ? this.#fd : this.#closing
+  }
+
   /** @internal Serves a connection accepted elsewhere (a worker thread's share of a threaded server). */
   addConnection(fd: number): void {
     this.#accepted(fd)

@@ -8,6 +8,7 @@ import { prepFixedFdInstall } from '@iouring/ops'
 import { registerFilesSparse, registeredFiles } from '@iouring/register'
 import { Server, type ServerOpts } from './server.js'
 import type { Socket } from './socket.js'
+import { closeQuietly } from './system.js'
 import type { AddressInfo } from './address.js'
 
 /** How connections reach a worker: its own listener, or handed over as direct descriptors or as fds. */
@@ -62,6 +63,13 @@ let listenerOpen = false
 let closedPosted = false
 
 process.on('uncaughtException', fail)
+// process.exit() ends this thread at once, with its ring, and fds are process-wide: its
+// connections would stay open, their peers waiting, and its SO_REUSEPORT listener would keep
+// taking a share of the new ones.
+process.on('exit', () => {
+  for (const socket of sockets) closeQuietly(socket.fd)
+  if (server !== undefined) closeQuietly(server.listenerFd)
+})
 // Messages wait for the handler to load; after a failed start there is nothing to listen with.
 const started = start().catch(fail)
 port.on('message', (message: ToWorker) => {

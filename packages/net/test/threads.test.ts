@@ -132,6 +132,29 @@ describe.each(BALANCES)('createServer({ threads }) with balance %s', (balance) =
     }
   })
 
+  it('a thread that calls process.exit() takes its connections and its listener with it, and is replaced', async () => {
+    const server = createServer({ threads: 2, balance, handler, handlerExport: 'respondOrExit' })
+    try {
+      server.listen(0, '127.0.0.1')
+      await once(server, 'listening')
+      const port = (server.address() as nodeNet.AddressInfo).port
+      const leaving = await client(port)
+      const left = await ask(leaving, 'which')
+      const replaced = once(server, 'workerListening')
+      const gone = once(leaving, 'close')
+      leaving.write('exit')
+      await gone
+      const [replacement] = (await replaced) as [number]
+      // Every new connection is served: none waits in the backlog of a listener nobody accepts on.
+      const served = new Set<number>()
+      for (let i = 0; i < 16; i++) served.add(await threadOf(port))
+      expect(served).not.toContain(left)
+      if (balance !== 'reusePort') expect(served).toContain(replacement)
+    } finally {
+      await cleanup(server)
+    }
+  })
+
   it('close() stops accepting, serves the open connections until they end, then emits close', async () => {
     const { server, port } = await started(balance)
     const open = await client(port)
