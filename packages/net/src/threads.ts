@@ -87,6 +87,8 @@ export class ThreadedServer extends EventEmitter {
   #turn = 0
   /** 'close' is emitted when the threads have gone (close() was called). */
   #emitClose = false
+  /** listen() failed ('error'); the threads are going. */
+  #listenFailed = false
 
   constructor(options: ThreadedServerOpts, connectionListener?: unknown) {
     super()
@@ -202,7 +204,7 @@ export class ThreadedServer extends EventEmitter {
         return this.#listeningIfReady()
       case 'listening':
         thread.served = true
-        if (this.#address === null && this.#listen !== undefined) {
+        if (this.#address === null && this.#listen !== undefined && this.#state === 'starting') {
           // The first listener chose the port (0: any); the others share it.
           this.#address = message.address
           this.#listen = { ...this.#listen, port: message.address.port }
@@ -235,6 +237,7 @@ export class ThreadedServer extends EventEmitter {
 
   #startFailed(err: Error): void {
     if (this.#state !== 'starting') return
+    this.#listenFailed = true
     this.#shutDown(false)
     this.emit('error', err)
   }
@@ -245,6 +248,8 @@ export class ThreadedServer extends EventEmitter {
     thread.failed = true
     if (this.#state === 'starting' && !serving) return this.#startFailed(err)
     this.#closeThread(thread)
+    // Another thread failing to start after listen() failed: the 'error' said it.
+    if (this.#listenFailed && !serving) return
     if (this.listenerCount('workerError') > 0) this.emit('workerError', err, thread.worker.threadId)
     else process.emitWarning(`A worker thread of a threaded server failed; it ends its connections and is replaced. ${err.stack ?? err.message}`, 'ThreadedServerWarning')
   }
@@ -366,6 +371,7 @@ export class ThreadedServer extends EventEmitter {
   #closedIfDone(): void {
     if (this.#workers.size > 0 || this.#state !== 'closing') return
     this.#state = 'idle'
+    this.#listenFailed = false
     this.#address = null
     this.#listen = undefined
     this.#rotation = []

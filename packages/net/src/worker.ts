@@ -75,7 +75,7 @@ const started = start().catch(fail)
 port.on('message', (message: ToWorker) => {
   void started.then(() => {
     if (message.type === 'close') close()
-    else if (server !== undefined && !failing) listen(message)
+    else if (server !== undefined && !failing && !closeRequested) listen(message)
   })
 })
 

@@ -265,11 +265,20 @@ describe('createServer({ threads })', () => {
       [join(temp.dir, 'missing.mjs'), 'default', 'ERR_MODULE_NOT_FOUND'],
     ]
     for (const [module, handlerExport, code] of cases) {
-      const server = createServer({ threads: 1, handler: module, handlerExport })
+      const server = createServer({ threads: 2, handler: module, handlerExport })
+      const errors: NodeJS.ErrnoException[] = []
+      const workerErrors: Error[] = []
+      server.on('error', (err: NodeJS.ErrnoException) => errors.push(err))
+      server.on('workerError', (err: Error) => workerErrors.push(err))
       server.listen(0, '127.0.0.1')
-      const [err] = (await once(server, 'error')) as [NodeJS.ErrnoException]
-      expect(err.code, handlerExport).toBe(code)
-      if (code === 'ERR_INVALID_ARG_VALUE') expect(err.message).toContain(`"${handlerExport}"`)
+      await once(server, 'error')
+      // close() after a failed listen: 'close' once every thread has gone, with ERR_SERVER_NOT_RUNNING.
+      const [notRunning] = await new Promise<(Error | undefined)[]>((resolve) => server.close((...args) => resolve(args)))
+      expect(notRunning).toMatchObject({ code: 'ERR_SERVER_NOT_RUNNING' })
+      // Both threads failed alike: one 'error' says it.
+      expect(errors.map((err) => err.code), handlerExport).toEqual([code])
+      expect(workerErrors).toEqual([])
+      if (code === 'ERR_INVALID_ARG_VALUE') expect(errors[0].message).toContain(`"${handlerExport}"`)
     }
   })
 
