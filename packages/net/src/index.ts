@@ -7,6 +7,7 @@ import { Socket as RingSocket, type SocketConnectOpts, type SocketConstructorOpt
 import { normalizeArgs } from './args.js'
 import { fallsBack } from './fallback.js'
 import { httpServing } from './http.js'
+import { ThreadedServer, type ThreadedServerOpts } from './threads.js'
 
 /** node:net's Server on io_uring; node:net's own where @iouring/net falls back. */
 export const Server = (fallsBack ? nodeNet.Server : RingServer) as typeof RingServer
@@ -16,6 +17,8 @@ export const Socket = (fallsBack ? nodeNet.Socket : RingSocket) as typeof RingSo
 export type Socket = RingSocket
 export const serveHttp = httpServing(Server)
 export type { ServerOpts, ListenOptions, DropArgument } from './server.js'
+export { ThreadedServer } from './threads.js'
+export type { ThreadedServerOpts, Balance } from './threads.js'
 export type { SocketConstructorOpts, SocketConnectOpts, TcpSocketConnectOpts, IpcSocketConnectOpts } from './socket.js'
 export type { AddressInfo, LookupFunction } from './address.js'
 export { SocketOperations, sockets } from './operations.js'
@@ -24,10 +27,16 @@ export { setReceiveBuffers } from './context.js'
 export type { ReceiveBufferOptions } from './context.js'
 export { isIP, isIPv4, isIPv6 } from 'node:net'
 
-/** A new Server, as node:net's createServer([options][, connectionListener]). */
+/**
+ * A new Server, as node:net's createServer([options][, connectionListener]).
+ * With `options.threads`, a ThreadedServer: its connections are served by
+ * that many worker threads, each calling `options.handler`'s export.
+ */
+export function createServer(options: ThreadedServerOpts): ThreadedServer
 export function createServer(connectionListener?: (socket: Socket) => void): Server
 export function createServer(options?: ServerOpts, connectionListener?: (socket: Socket) => void): Server
-export function createServer(options?: ServerOpts | ((socket: Socket) => void), connectionListener?: (socket: Socket) => void): Server {
+export function createServer(options?: ServerOpts | ThreadedServerOpts | ((socket: Socket) => void), connectionListener?: (socket: Socket) => void): Server | ThreadedServer {
+  if (options !== null && typeof options === 'object' && 'threads' in options && options.threads !== undefined) return new ThreadedServer(options, connectionListener)
   return new Server(options as ServerOpts, connectionListener)
 }
 

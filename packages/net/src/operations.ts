@@ -174,7 +174,8 @@ export class SocketOperations {
     view.setUint32(SOCKADDR_MAX, SOCKADDR_MAX, true)
     const base = native.addressOf(name)
     const at = ops.prepare()
-    if (options?.direct === true) prepAcceptDirect(ops.sqes, at, fd, base, base + SOCKADDR_MAX, SOCK_CLOEXEC, IORING_FILE_INDEX_ALLOC)
+    // A direct descriptor has no close-on-exec flag: the kernel refuses SOCK_CLOEXEC there (EINVAL).
+    if (options?.direct === true) prepAcceptDirect(ops.sqes, at, fd, base, base + SOCKADDR_MAX, 0, IORING_FILE_INDEX_ALLOC)
     else prepAccept(ops.sqes, at, fd, base, base + SOCKADDR_MAX, SOCK_CLOEXEC)
     return ops.startWithResult(at, 'accept', name, options, (res: number, data: DataView) => ({ fd: res, address: decodeAddress(data, 0, data.getUint32(SOCKADDR_MAX, true)) }), undefined, view)
   }
@@ -184,7 +185,7 @@ export class SocketOperations {
     const ops = this.#ops
     ops.require(IORING_OP_ACCEPT)
     const at = ops.prepare()
-    if (options?.direct === true) prepMultishotAcceptDirect(ops.sqes, at, fd, 0, 0, SOCK_CLOEXEC)
+    if (options?.direct === true) prepMultishotAcceptDirect(ops.sqes, at, fd, 0, 0, 0)
     else prepMultishotAccept(ops.sqes, at, fd, 0, 0, SOCK_CLOEXEC)
     return ops.startMultishot(at, 'accept', undefined, options, identity)
   }

@@ -14,6 +14,7 @@ import {
   SO_REUSEADDR,
   SO_REUSEPORT,
   prepMultishotAccept,
+  prepMultishotAcceptDirect,
 } from '@iouring/ops'
 import { domainOf, localAddress, peerAddress, resolve, sockaddrOf, type AddressInfo } from './address.js'
 import { normalizeArgs, validateBoolean, validateHost, validatePort, validateSignal, type Callback } from './args.js'
@@ -90,6 +91,9 @@ export class Server extends EventEmitter implements ServerLink {
   #refed = true
   #path: string | undefined
   readonly #connections = new Set<Socket>()
+  /** Where accepted connections go instead of becoming Sockets here (handOffConnections). */
+  #handOff: ((fd: number) => void) | undefined
+  #direct = false
 
   constructor(connectionListener?: (socket: Socket) => void)
   constructor(options?: ServerOpts, connectionListener?: (socket: Socket) => void)
@@ -205,14 +209,18 @@ export class Server extends EventEmitter implements ServerLink {
   #startAccepting(): void {
     const ops = this.#ops
     const at = ops.prepare()
-    prepMultishotAccept(ops.sqes, at, this.#fd, 0, 0, SOCK_CLOEXEC)
+    // A direct descriptor has no close-on-exec flag to ask for (the kernel refuses SOCK_CLOEXEC there).
+    if (this.#direct) prepMultishotAcceptDirect(ops.sqes, at, this.#fd, 0, 0, 0)
+    else prepMultishotAccept(ops.sqes, at, this.#fd, 0, 0, SOCK_CLOEXEC)
     this.#accept = ops.startCallback(at, 'accept', undefined, this.#onAccept)
     if (!this.#refed) ops.refRequest(this.#accept, false)
   }
 
   readonly #onAccept = (res: number, flags: number): void => {
-    if (res >= 0) this.#accepted(res)
-    else if (res !== ECANCELED && !TRANSIENT.has(res) && this.#fd >= 0 && !this.#ops.closed) this.emit('error', errnoException(res, 'accept'))
+    if (res >= 0) {
+      if (this.#handOff !== undefined) this.#handOff(res)
+      else this.#accepted(res)
+    } else if (res !== ECANCELED && !TRANSIENT.has(res) && this.#fd >= 0 && !this.#ops.closed) this.emit('error', errnoException(res, 'accept'))
     if (flags & IORING_CQE_F_MORE) return
     this.#accept = -1
     if (this.#fd < 0) return this.#release()
@@ -247,6 +255,27 @@ export class Server extends EventEmitter implements ServerLink {
     if (options.pauseOnConnect === true) socket.pause()
     else socket.read(0)
     this.emit('connection', socket)
+  }
+
+  /**
+   * @internal Hands every connection accepted from now on to `take` instead
+   * of serving it here; with `direct`, they are accepted into the ring's
+   * registered file table and `take` gets the slot (the acceptor of a
+   * server on worker threads). Call before listen().
+   */
+  handOffConnections(take: (fd: number) => void, direct: boolean): void {
+    this.#handOff = take
+    this.#direct = direct
+  }
+
+  /** @internal The listening socket's fd, also while close() lets go of it; -1 when none. */
+  get listenerFd(): number {
+    return this.#fd >= 0 ? this.#fd : this.#closing
+  }
+
+  /** @internal Serves a connection accepted elsewhere (a worker thread's share of a threaded server). */
+  addConnection(fd: number): void {
+    this.#accepted(fd)
   }
 
   /** @internal An accepted socket closed. */
@@ -327,7 +356,7 @@ export class Server extends EventEmitter implements ServerLink {
   }
 }
 
-function backlogOf(args: readonly unknown[], options: ListenOptions): number {
+export function backlogOf(args: readonly unknown[], options: ListenOptions): number {
   let backlog = options.backlog
   if (backlog === undefined) {
     // listen(port, [host,] backlog, cb) and listen(path, backlog, cb)

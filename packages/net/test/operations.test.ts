@@ -8,7 +8,8 @@ import { BufferRing } from '@iouring/buffers'
 import { AF_INET, AF_UNIX, IORING_OP_SEND_ZC, SOCK_STREAM, SOL_SOCKET, SO_PASSCRED, SO_RCVBUF, SO_REUSEADDR } from '@iouring/ops'
 import { availability } from '@iouring/native'
 import { SocketOperations, sockets } from '@iouring/net'
-import { closed, listening, tempDir } from './helpers.js'
+import { registerFilesSparse } from '@iouring/register'
+import { closed, listening, readAll, tempDir } from './helpers.js'
 
 const available = availability().available
 const probeRing = available ? new IoUring({ entries: 1 }) : undefined
@@ -82,6 +83,30 @@ describe('socket operations on a ring', () => {
     }
     expect(text.join('')).toBe('lent bytes')
     for (const fd of [...fds, listener]) closeSync(fd)
+  })
+
+  it('accept and acceptMultishot with direct: connections land in the registered file table', async () => {
+    registerFilesSparse(ring, 4)
+    const { fd: listener, port } = await tcpListener()
+    const peers: nodeNet.Socket[] = []
+    const [accepted] = await Promise.all([ops.accept(listener, { direct: true }), peers.push(nodeNet.connect(port, '127.0.0.1'))])
+    expect(accepted).toMatchObject({ fd: 0, address: { address: '127.0.0.1', family: 'IPv4' } })
+    const slots: number[] = []
+    const accepts = ops.acceptMultishot(listener, { direct: true })
+    peers.push(nodeNet.connect(port, '127.0.0.1'), nodeNet.connect(port, '127.0.0.1'))
+    for await (const slot of accepts) {
+      slots.push(slot)
+      if (slots.length === 2) break
+    }
+    expect(slots.sort()).toEqual([1, 2])
+    // Each slot is the accepted connection: bytes sent through it reach the peers, in turn.
+    for (const slot of [accepted.fd, ...slots]) {
+      expect(await ring.write(ring.fixedFile(slot), Buffer.from(`slot ${slot}`))).toBe(6)
+      expect(await ring.closeDirect(slot)).toBe(0)
+    }
+    const received = await Promise.all(peers.map((peer) => readAll(peer)))
+    expect(received.map((data) => data.toString()).sort()).toEqual(['slot 0', 'slot 1', 'slot 2'])
+    closeSync(listener)
   })
 
   it('passes an open fd over a Unix socket (SCM_RIGHTS)', async () => {
