@@ -142,8 +142,8 @@ export class ThreadedServer extends EventEmitter {
       this.#start(cb)
       if (host === undefined) this.#listenFirst({ type: 'listen', host, port, backlog, ipv6Only })
       else {
-        resolve(host, { family: 0 }, undefined).then(
-          ({ address }) => this.#listenFirst({ type: 'listen', host: address, port, backlog, ipv6Only }),
+        resolve(host, { family: 0 }, undefined, false).then(
+          ([{ address }]) => this.#listenFirst({ type: 'listen', host: address, port, backlog, ipv6Only }),
           (err: Error) => this.#startFailed(err),
         )
       }
