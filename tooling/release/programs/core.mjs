@@ -24,7 +24,6 @@ try {
     read,
     readBack: back.toString(),
     viaFacade: await readFile(path, 'utf8'),
-    submitted: ring.stats.submitted,
     rings: openRings(),
     addons: loadedAddons(),
   }))
