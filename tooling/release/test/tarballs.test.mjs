@@ -18,7 +18,7 @@ const packages = Object.keys(tarballs).filter((name) => name.startsWith('@iourin
 // loader, the C sources and install script (to build where no prebuild
 // fits), the prebuilds.
 const SHIPPED = {
-  typescript: /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/cjs\/package\.json|dist\/(esm|cjs)\/[\w/.-]+\.(js|d\.ts|js\.map|d\.ts\.map)|src\/[\w/.-]+\.ts)$/,
+  typescript: /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/cjs\/package\.json|dist\/(esm|cjs)\/[\w/.-]+\.(c?js|d\.c?ts)(\.map)?|src\/[\w/.-]+\.c?ts)$/,
   native: /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|index\.js|index\.d\.ts|availability\.js|errno\.js|binding\.gyp|src\/\w+\.[ch]|scripts\/install\.js|prebuilds\/linux-\w+\/@iouring\+native\.(glibc|musl)\.node)$/,
 }
 
@@ -77,7 +77,11 @@ describe.each(packages)('%s', (name) => {
     expect(manifest.bugs).toBe(root.bugs)
     expect(manifest.keywords).toContain('io_uring')
     expect(manifest.engines).toEqual(root.engines)
-    expect(manifest.sideEffects).toBe(false)
+    // false, or the files that do something when loaded (a worker thread's entry), each shipped.
+    expect(manifest.sideEffects).toBeDefined()
+    if (manifest.sideEffects !== false) {
+      for (const file of manifest.sideEffects) expect(contents.get(name).files, file).toContain(file.replace(/^\.\//, ''))
+    }
     expect(manifest.publishConfig).toEqual({ access: 'public' })
     expect(manifest.types).toBeTruthy()
     expect(manifest.exports['.']).toBeDefined()
