@@ -122,6 +122,7 @@ export class Server extends EventEmitter implements ServerLink {
    * node:net's. 'listening' follows, or 'error' (EADDRINUSE, EACCES, ...).
    */
   listen(port?: number, hostname?: string, backlog?: number, listeningListener?: () => void): this
+  listen(port?: number, hostname?: string, listeningListener?: () => void): this
   listen(port?: number, backlog?: number, listeningListener?: () => void): this
   listen(port?: number, listeningListener?: () => void): this
   listen(path: string, backlog?: number, listeningListener?: () => void): this
