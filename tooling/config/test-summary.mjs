@@ -3,36 +3,38 @@
 // report each package's vitest run wrote: "tests: N passed, N failed, N skipped".
 // A test file that failed with no failed test in it (it failed to load, or a
 // hook failed) counts as one failed test, and so does a package whose test
-// run wrote no report: neither may pass for "0 failed".
-import { readFileSync, readdirSync, existsSync } from 'node:fs'
-import { join } from 'node:path'
+// run wrote no report: neither may pass for "0 failed". The tests of a file
+// whose process died (the watchdog kills a blocked one) have no result in its
+// report, neither passed, failed nor skipped: each counts as failed, named.
+import { existsSync, readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { testedPackages } from './workspace.mjs'
 
-const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..')
+// The workspace root: this repository's, or the one given (the watchdog's test gives its own).
+const root = process.argv[2] ?? join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..')
 let passed = 0
 let failed = 0
 let skipped = 0
 const notes = []
-for (const group of ['packages', 'tooling', 'examples']) {
-  const dir = join(root, group)
-  if (!existsSync(dir)) continue
-  for (const name of readdirSync(dir)) {
-    const manifest = join(dir, name, 'package.json')
-    if (!existsSync(manifest) || JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test === undefined) continue
-    const report = join(dir, name, '.vitest', 'report.json')
-    if (!existsSync(report)) {
-      failed++
-      notes.push(`${group}/${name} wrote no test report`)
-      continue
-    }
-    const { numPassedTests, numFailedTests, numPendingTests, numTodoTests, testResults } = JSON.parse(readFileSync(report, 'utf8'))
-    passed += numPassedTests
-    failed += numFailedTests
-    skipped += numPendingTests + numTodoTests
-    for (const file of testResults) {
-      if (file.status !== 'failed' || file.assertionResults.some((test) => test.status === 'failed')) continue
-      failed++
-      notes.push(`${file.name.slice(root.length + 1)} failed outside its tests: ${String(file.message).split('\n')[0]}`)
-    }
+for (const dir of testedPackages(root)) {
+  const report = join(root, dir, '.vitest', 'report.json')
+  if (!existsSync(report)) {
+    failed++
+    notes.push(`${dir} wrote no test report`)
+    continue
+  }
+  const { numPassedTests, numFailedTests, numPendingTests, numTodoTests, testResults } = JSON.parse(readFileSync(report, 'utf8'))
+  passed += numPassedTests
+  failed += numFailedTests
+  skipped += numPendingTests + numTodoTests
+  for (const file of testResults) {
+    const name = relative(root, file.name)
+    const lost = file.assertionResults.filter((test) => test.status === 'pending')
+    for (const test of lost) notes.push(`${name}: no result for "${test.fullName}" (its test process died)`)
+    failed += lost.length
+    if (file.status !== 'failed' || lost.length > 0 || file.assertionResults.some((test) => test.status === 'failed')) continue
+    failed++
+    notes.push(`${name} failed outside its tests: ${String(file.message).split('\n')[0]}`)
   }
 }
 for (const note of notes) console.log(note)

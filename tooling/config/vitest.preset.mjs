@@ -1,12 +1,20 @@
 // Shared vitest settings. Tests talk to the real kernel; a forked process per
 // file keeps one file's rings and fds from disturbing another's, and
-// --expose-gc lets memory-safety tests force collections.
+// --expose-gc lets memory-safety tests force collections. watchdog.mjs kills
+// a test process whose test blocks its thread past the timeouts below.
+import { fileURLToPath } from 'node:url'
+
+// IOURING_TEST_TIMEOUT_MS lengthens both for a slower machine: the kernel
+// runner's guest on an emulated CPU.
+const timeout = Number(process.env.IOURING_TEST_TIMEOUT_MS) || 30_000
+
 const preset = {
   test: {
     pool: 'forks',
     execArgv: ['--expose-gc'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    testTimeout: timeout,
+    hookTimeout: timeout,
+    setupFiles: [fileURLToPath(new URL('./watchdog.mjs', import.meta.url))],
     include: ['test/**/*.test.ts'],
     // The JSON report feeds the workspace's one-line summary (test-summary.mjs).
     reporters: ['default', 'json'],
