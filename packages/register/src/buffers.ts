@@ -25,7 +25,7 @@ import {
 import { markAsUntransferable } from 'node:worker_threads'
 import { invalidArgType, invalidArgValue, outOfRange } from './errors.js'
 import { kernelAtLeast } from './kernel.js'
-import { call, handleOf, refuseBlockingUnregister, stateOf, type Ring, type RingWithFd } from './ring.js'
+import { SPARSE, call, handleOf, refuseBlockingUnregister, stateOf, type Ring, type RingWithFd } from './ring.js'
 import { validateInteger, validateTags, validateUint32, validateView } from './validate.js'
 
 /** IORING_MAX_REG_BUFFERS */
@@ -131,12 +131,12 @@ export function registerBuffers(ring: Ring, buffers: readonly ArrayBufferView[],
   return views.length
 }
 
-/** Registers an empty table of `count` slots (IORING_RSRC_REGISTER_SPARSE, Linux 5.13), to fill with updateBuffers(). */
+/** Registers an empty table of `count` slots (IORING_RSRC_REGISTER_SPARSE, Linux 5.19), to fill with updateBuffers(). */
 export function registerBuffersSparse(ring: Ring, count: number): number {
   const handle = handleOf(ring)
   validateInteger(count, 'count', 1, MAX_BUFFERS)
   const arg = encodeRsrcRegister({ nr: count, flags: IORING_RSRC_REGISTER_SPARSE, data: 0, tags: 0 })
-  call(handle, IORING_REGISTER_BUFFERS2, arg, RSRC_REGISTER_SIZE)
+  call(handle, IORING_REGISTER_BUFFERS2, arg, RSRC_REGISTER_SIZE, SPARSE)
   stateOf(handle).setBuffers(new Array<undefined>(count).fill(undefined), new Array<number>(count).fill(0))
   return count
 }

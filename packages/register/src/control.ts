@@ -3,6 +3,7 @@
 import * as native from '@iouring/native'
 import type { RingHandle } from '@iouring/native'
 import {
+  CANCEL_FLAGS,
   CLOCK_BOOTTIME,
   CLOCK_MONOTONIC,
   IORING_ASYNC_CANCEL_ALL,
@@ -50,9 +51,9 @@ import {
 } from '@iouring/ops'
 import { readFileSync } from 'node:fs'
 import { cpus as cpuList } from 'node:os'
-import { invalidArgType, invalidArgValue, invalidState, registerError, registerOpName, unsupported } from './errors.js'
+import { invalidArgType, invalidArgValue, invalidState, registerError, registerOpName, requireFlags, unsupported } from './errors.js'
 import { isFixedFile, type FixedFile } from './fixed-file.js'
-import { kernelAtLeast, kernelVersion } from './kernel.js'
+import { kernelAtLeast, kernelVersion, requires } from './kernel.js'
 import { call, handleOf, stateOf, type Ring } from './ring.js'
 import { validateInteger, validateUint32 } from './validate.js'
 
@@ -303,6 +304,9 @@ export function syncCancel(ring: Ring, match: SyncCancelMatch, timeoutMs?: numbe
     timeoutSec = Number(ts.sec)
     timeoutNsec = ts.nsec
   }
+  // A kernel without the opcode answers EINVAL, which names it; one with it may
+  // ignore a newer flag instead of refusing it (IORING_ASYNC_CANCEL_OP, 6.6).
+  if (kernelAtLeast(requires('REGISTER_SYNC_CANCEL'))) requireFlags(CANCEL_FLAGS, 'IORING_ASYNC_CANCEL_', flags)
   const arg = encodeSyncCancelReg({ addr, fd, flags, timeoutSec, timeoutNsec, opcode })
   return call(handle, IORING_REGISTER_SYNC_CANCEL, arg, 1)
 }

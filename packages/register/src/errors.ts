@@ -4,7 +4,7 @@
 // the one that added the opcode. @iouring/core uses these same helpers.
 import * as native from '@iouring/native'
 import type { SystemError } from '@iouring/native'
-import { REGISTER_OPS } from '@iouring/ops'
+import { REGISTER_OPS, type ConstantEntry } from '@iouring/ops'
 import { inspect } from 'node:util'
 import { kernelAtLeast, kernelVersion, type KernelVersion } from './kernel.js'
 
@@ -100,6 +100,28 @@ export function invalidState(message: string): Error & CodedError {
 export function unsupported(kernelName: string, since: string, kernel: string): Error & CodedError & { since: string } {
   const err = coded(new Error(`${kernelName} is not supported by this kernel (${kernel}); it needs Linux ${since} or newer`), 'ERR_IOURING_UNSUPPORTED_OP')
   return Object.assign(err, { since })
+}
+
+/**
+ * Throws ERR_IOURING_UNSUPPORTED_OP unless `kernel` (default: the running
+ * one) is at least `since`: for what the kernel changed without a probe or
+ * feature bit to tell, e.g. a flag, or a wider argument.
+ */
+export function requireKernel(what: string, since: string, kernel: KernelVersion = kernelVersion()): void {
+  if (!kernelAtLeast(since, kernel)) throw unsupported(what, since, kernel.release)
+}
+
+/**
+ * requireKernel() for each flag set in `bits`, from one of @iouring/ops' flag
+ * tables (CANCEL_FLAGS, TIMEOUT_FLAGS), `prefix` being the kernel's prefix for
+ * its names. Flags have no probe, and an old kernel may ignore a flag it does
+ * not know instead of refusing it (6.1 ignores IORING_ASYNC_CANCEL_OP and
+ * cancels more than asked): so this goes by the version that added each.
+ */
+export function requireFlags(table: readonly ConstantEntry[], prefix: string, bits: number, kernel: KernelVersion = kernelVersion()): void {
+  for (const flag of table) {
+    if (flag.value !== 0 && (bits & flag.value) >>> 0 === flag.value) requireKernel(`${prefix}${flag.name}`, flag.since, kernel)
+  }
 }
 
 /** The REGISTER_OPS entry of a register opcode (names without IORING_). */

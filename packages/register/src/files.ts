@@ -22,7 +22,7 @@ import {
 import { invalidArgType, invalidArgValue, outOfRange } from './errors.js'
 import { MAX_FIXED_FILES } from './fixed-file.js'
 import { kernelAtLeast } from './kernel.js'
-import { call, handleOf, refuseBlockingUnregister, stateOf, type Ring } from './ring.js'
+import { SPARSE, call, handleOf, refuseBlockingUnregister, stateOf, type Ring } from './ring.js'
 import { validateInteger, validateTags, validateUint32 } from './validate.js'
 
 export interface RegisterFilesOptions {
@@ -64,11 +64,11 @@ export function registerFiles(ring: Ring, fds: readonly number[], options?: Regi
   return table.length
 }
 
-/** Registers an empty file table of `count` slots (Linux 5.13): fill it with updateFiles() or direct opens. */
+/** Registers an empty file table of `count` slots (IORING_RSRC_REGISTER_SPARSE, Linux 5.19): fill it with updateFiles() or direct opens. */
 export function registerFilesSparse(ring: Ring, count: number): number {
   const handle = handleOf(ring)
   validateInteger(count, 'count', 1, MAX_FIXED_FILES)
-  call(handle, IORING_REGISTER_FILES2, encodeRsrcRegister({ nr: count, flags: IORING_RSRC_REGISTER_SPARSE, data: 0, tags: 0 }), RSRC_REGISTER_SIZE)
+  call(handle, IORING_REGISTER_FILES2, encodeRsrcRegister({ nr: count, flags: IORING_RSRC_REGISTER_SPARSE, data: 0, tags: 0 }), RSRC_REGISTER_SIZE, SPARSE)
   stateOf(handle).files = count
   return count
 }

@@ -39,6 +39,6 @@ export {
 export type { NapiSettings, NapiTracking, Restrictions, SyncCancelMatch } from './control.js'
 export { kernelAtLeast, kernelVersion, parseKernelVersion, requires } from './kernel.js'
 export type { KernelVersion } from './kernel.js'
-export { invalidArgType, invalidArgValue, invalidState, outOfRange, registerError, unsupported } from './errors.js'
+export { invalidArgType, invalidArgValue, invalidState, outOfRange, registerError, requireFlags, requireKernel, unsupported } from './errors.js'
 export type { CodedError, RegisterError } from './errors.js'
 export { isDetached, validateInteger, validateTags, validateUint32, validateView, validateViews } from './validate.js'

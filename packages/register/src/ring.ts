@@ -2,7 +2,8 @@
 // and the one function every call goes through.
 import * as native from '@iouring/native'
 import type { RingHandle } from '@iouring/native'
-import { invalidArgType, invalidState, registerError } from './errors.js'
+import { invalidArgType, invalidState, registerError, registerOpName, unsupported } from './errors.js'
+import { kernelAtLeast, kernelVersion } from './kernel.js'
 
 /** Anything with the addon's ring handle; @iouring/core's IoUring is one. */
 export interface Ring {
@@ -97,17 +98,32 @@ export function refuseBlockingUnregister(ring: unknown, name: string, kernelWait
 }
 
 const EINTR = -4
+const EINVAL = -22
+
+/** A flag newer than the register opcode that carries it, e.g. IORING_RSRC_REGISTER_SPARSE (5.19) on REGISTER_BUFFERS2 (5.13). */
+export interface NewerFlag {
+  readonly name: string
+  readonly since: string
+}
+
+/** Sparse tables: IORING_REGISTER_BUFFERS2 and FILES2 came with 5.13, this flag of theirs with 5.19. */
+export const SPARSE: NewerFlag = { name: 'IORING_RSRC_REGISTER_SPARSE', since: '5.19' }
 
 /**
  * io_uring_register(2) on a ring's handle, retried on EINTR; a negative result
- * throws registerError(). Exported as callRegister for packages that add
+ * throws registerError(). With `flag`, EINVAL from a kernel older than the
+ * flag is ERR_IOURING_UNSUPPORTED_OP naming the flag: the kernel knew the
+ * opcode but not the flag. Exported as callRegister for packages that add
  * register operations of their own (@iouring/buffers).
  */
-export function call(handle: RingHandle, opcode: number, arg: ArrayBufferView | null, nrArgs: number): number {
+export function call(handle: RingHandle, opcode: number, arg: ArrayBufferView | null, nrArgs: number, flag?: NewerFlag): number {
   for (let attempt = 0; ; attempt++) {
     const ret = native.register(handle, opcode, arg, nrArgs)
     if (ret >= 0) return ret
     if (ret === EINTR && attempt < 100) continue
+    if (ret === EINVAL && flag !== undefined && !kernelAtLeast(flag.since)) {
+      throw Object.assign(unsupported(flag.name, flag.since, kernelVersion().release), { opcode: registerOpName(opcode) })
+    }
     throw registerError(ret, opcode)
   }
 }

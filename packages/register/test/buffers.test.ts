@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { MessageChannel } from 'node:worker_threads'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { addressOf } from '@iouring/native'
-import { prepReadFixed, prepWriteFixed } from '@iouring/ops'
+import { IORING_FEAT_RSRC_TAGS, prepReadFixed, prepWriteFixed } from '@iouring/ops'
 import {
   cloneBuffers,
   kernelAtLeast,
@@ -14,6 +14,7 @@ import {
   unregisterBuffers,
   updateBuffers,
 } from '@iouring/register'
+import { skipIfUnsupported, skipUnless } from '@iouring/tooling/skip'
 import { refuseBlockingUnregister } from '../src/ring.js'
 import { MiniRing, tempDir } from './helpers.js'
 
@@ -84,7 +85,18 @@ describe('registered buffers', () => {
     expect(readFixed(r, 0, a, 0, 4, 0)).toBe(-14)
   })
 
-  it('tags: the kernel posts a CQE with the tag once a tagged buffer is unregistered', () => {
+  it('tags: replacing a tagged buffer posts a CQE with its tag', (ctx) => {
+    const r = ring()
+    skipUnless(ctx, (r.features & IORING_FEAT_RSRC_TAGS) !== 0, 'buffer tags (IORING_FEAT_RSRC_TAGS)', '5.13')
+    registerBuffers(r, [Buffer.alloc(8), Buffer.alloc(8)], { tags: [0x1234, 0] })
+    expect(r.reap()).toEqual([])
+    expect(updateBuffers(r, 0, [Buffer.alloc(8)], [0x5678])).toBe(1)
+    r.submit(1)
+    expect(r.reap()).toEqual([{ userData: 0x1234, res: 0, flags: 0 }])
+  })
+
+  it('tags: unregistering the table posts a CQE with each tag', (ctx) => {
+    skipUnless(ctx, kernelAtLeast('6.13'), 'a tag CQE for each tagged buffer of an unregistered table', '6.13')
     const r = ring()
     registerBuffers(r, [Buffer.alloc(8), Buffer.alloc(8)], { tags: [0x1234, 0] })
     expect(r.reap()).toEqual([])
@@ -93,9 +105,9 @@ describe('registered buffers', () => {
     expect(r.reap()).toEqual([{ userData: 0x1234, res: 0, flags: 0 }])
   })
 
-  it('sparse tables fill slot by slot; updates replace slots and report how many changed', () => {
+  it('sparse tables fill slot by slot; updates replace slots and report how many changed', (ctx) => {
     const r = ring()
-    expect(registerBuffersSparse(r, 4)).toBe(4)
+    expect(skipIfUnsupported(ctx, () => registerBuffersSparse(r, 4))).toBe(4)
     expect(registrations(r).buffers).toEqual([undefined, undefined, undefined, undefined])
     const a = Buffer.alloc(8)
     expect(readFixed(r, 2, a, 0, 4, 0)).toBe(-14)
@@ -147,10 +159,7 @@ describe('registered buffers', () => {
   })
 
   it('cloneBuffers() gives a second ring the same buffers (whole table, then a range with replace)', (ctx) => {
-    if (!kernelAtLeast('6.13')) {
-      console.warn('cloneBuffers: skipped; IORING_REGISTER_CLONE_BUFFERS with offsets needs Linux 6.13')
-      ctx.skip()
-    }
+    skipUnless(ctx, kernelAtLeast('6.13'), 'IORING_REGISTER_CLONE_BUFFERS with offsets', '6.13')
     const src = ring()
     const dst = ring()
     const a = Buffer.alloc(4)

@@ -40,7 +40,8 @@ import {
   unregisterNapi,
   unregisterPersonality,
 } from '@iouring/register'
-import { MiniRing, emptyPipe, tempDir } from './helpers.js'
+import { skipUnless } from '@iouring/tooling/skip'
+import { MiniRing, emptyPipe, needsRegisterOp, setupTakes, tempDir } from './helpers.js'
 
 let dir: string
 let cleanup: () => void
@@ -116,7 +117,8 @@ describe('eventfd', () => {
     expect(drain(efd)).toBeGreaterThanOrEqual(1n)
   })
 
-  it('a DEFER_TASKRUN ring\'s one eventfd is @iouring/native\'s: all three calls throw ERR_INVALID_STATE', () => {
+  it('a DEFER_TASKRUN ring\'s one eventfd is @iouring/native\'s: all three calls throw ERR_INVALID_STATE', (ctx) => {
+    skipUnless(ctx, setupTakes(IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN), 'IORING_SETUP_DEFER_TASKRUN', '6.1')
     const r = ring(8, IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
     expect(native.ringEventfd(r.handle)).toBeGreaterThan(2)
     const efd = newEventfd()
@@ -231,7 +233,8 @@ describe('personality', () => {
 })
 
 describe('sync cancel', () => {
-  it('cancels a pending read by fd, user_data, registered file or opcode, waiting for it to go', () => {
+  it('cancels a pending read by fd, user_data, registered file or opcode, waiting for it to go', (ctx) => {
+    needsRegisterOp(ctx, 'REGISTER_SYNC_CANCEL')
     const r = ring()
     const fifo = emptyPipe(dir)
     fds.push(fifo)
@@ -281,10 +284,7 @@ describe('sync cancel', () => {
 
 describe('clock, NAPI, ring fd, resize', () => {
   it('registerClock() accepts CLOCK_MONOTONIC and CLOCK_BOOTTIME and names the opcode when refusing', (ctx) => {
-    if (!kernelAtLeast('6.12')) {
-      console.warn('registerClock: skipped; IORING_REGISTER_CLOCK needs Linux 6.12')
-      ctx.skip()
-    }
+    needsRegisterOp(ctx, 'REGISTER_CLOCK')
     const r = ring()
     registerClock(r, 'boottime')
     registerClock(r, 'monotonic')
@@ -318,7 +318,8 @@ describe('clock, NAPI, ring fd, resize', () => {
     }
   })
 
-  it('registerRingFd(): the ring keeps working through its registered fd', () => {
+  it('registerRingFd(): the ring keeps working through its registered fd', (ctx) => {
+    needsRegisterOp(ctx, 'REGISTER_RING_FDS')
     const r = ring()
     registerRingFd(r)
     registerRingFd(r)

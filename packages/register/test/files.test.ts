@@ -3,10 +3,11 @@ import { closeSync, openSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { addressOf } from '@iouring/native'
-import { AT_FDCWD, IORING_FILE_INDEX_ALLOC, IOSQE_FIXED_FILE, O_RDONLY, addFlags, prepOpenatDirect, prepRead } from '@iouring/ops'
+import { AT_FDCWD, IORING_FEAT_RSRC_TAGS, IORING_FILE_INDEX_ALLOC, IOSQE_FIXED_FILE, O_RDONLY, addFlags, prepOpenatDirect, prepRead } from '@iouring/ops'
 import {
   fixedFile,
   isFixedFile,
+  kernelAtLeast,
   registerFiles,
   registerFilesSparse,
   registeredFiles,
@@ -14,7 +15,8 @@ import {
   unregisterFiles,
   updateFiles,
 } from '@iouring/register'
-import { MiniRing, tempDir } from './helpers.js'
+import { skipUnless } from '@iouring/tooling/skip'
+import { MiniRing, needsRegisterOp, tempDir } from './helpers.js'
 
 let dir: string
 let cleanup: () => void
@@ -95,19 +97,27 @@ describe('registered files', () => {
     expect(() => updateFiles(r, 0, [a])).toThrow(expect.objectContaining({ code: 'ENXIO', opcode: 'REGISTER_FILES_UPDATE' }))
   })
 
-  it('tags: removing a tagged file posts a CQE with the tag', () => {
+  it('tags: replacing a tagged file posts a CQE with its tag', (ctx) => {
     const r = ring()
+    skipUnless(ctx, (r.features & IORING_FEAT_RSRC_TAGS) !== 0, 'file tags (IORING_FEAT_RSRC_TAGS)', '5.13')
     const a = fileWith('a', 'file a')
     registerFiles(r, [a], { tags: [99] })
     updateFiles(r, 0, [a], [100])
     r.submit(1)
     expect(r.reap()).toEqual([{ userData: 99, res: 0, flags: 0 }])
+  })
+
+  it('tags: unregistering the table posts a CQE with each tag', (ctx) => {
+    skipUnless(ctx, kernelAtLeast('6.13'), 'a tag CQE for each tagged file of an unregistered table', '6.13')
+    const r = ring()
+    registerFiles(r, [fileWith('a', 'file a')], { tags: [100] })
     unregisterFiles(r)
     r.submit(1)
     expect(r.reap()).toEqual([{ userData: 100, res: 0, flags: 0 }])
   })
 
-  it('a sparse table takes direct opens, allocated from the file alloc range', () => {
+  it('a sparse table takes direct opens, allocated from the file alloc range', (ctx) => {
+    needsRegisterOp(ctx, 'REGISTER_FILE_ALLOC_RANGE')
     const r = ring()
     fileWith('direct', 'opened directly')
     expect(registerFilesSparse(r, 8)).toBe(8)

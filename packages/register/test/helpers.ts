@@ -5,6 +5,9 @@ import { join } from 'node:path'
 import * as native from '@iouring/native'
 import type { RingHandle } from '@iouring/native'
 import { IORING_ENTER_GETEVENTS, SQE_USER_DATA } from '@iouring/ops'
+import { kernelAtLeast, requires } from '@iouring/register'
+import { skipUnless } from '@iouring/tooling/skip'
+import type { TestContext } from 'vitest'
 
 // @iouring/register sits below @iouring/core, so its tests drive a bare ring
 // from @iouring/native by hand: enough to show each registration's effect.
@@ -14,6 +17,10 @@ export interface Cqe {
   res: number
   flags: number
 }
+
+/** How long MiniRing.submit() waits for the CQEs it was asked to wait for. */
+const WAIT_MS = 10_000
+const NAP = new Int32Array(new SharedArrayBuffer(4))
 
 export class MiniRing {
   readonly handle: RingHandle
@@ -64,13 +71,30 @@ export class MiniRing {
     return at
   }
 
-  /** Publishes the SQEs prepared so far, submits every one the kernel has not consumed, and waits for `wait` CQEs. */
+  /**
+   * Publishes the SQEs prepared so far, submits every one the kernel has not
+   * consumed, and waits for `wait` CQEs. The wait is bounded (WAIT_MS, then it
+   * throws): a completion a kernel never posts must fail the test, not block it.
+   */
   submit(wait = 0): number {
     const pending = (this.#tail - Atomics.load(this.#sq, this.#sqHeadIdx)) >>> 0
     Atomics.store(this.#sq, this.#sqTailIdx, this.#tail)
-    const ret = native.enter(this.handle, pending, wait, wait > 0 ? IORING_ENTER_GETEVENTS : 0)
+    const flags = wait > 0 ? IORING_ENTER_GETEVENTS : 0
+    const ret = native.enter(this.handle, pending, 0, flags)
     if (ret < 0) throw native.systemError(ret, 'io_uring_enter')
+    const deadline = Date.now() + WAIT_MS
+    while (this.#ready() < wait) {
+      if (Date.now() > deadline) throw new Error(`no ${wait} CQE(s) within ${WAIT_MS} ms (${this.#ready()} ready)`)
+      Atomics.wait(NAP, 0, 0, 1)
+      // An enter with GETEVENTS runs the ring's pending task work, which posts CQEs.
+      const entered = native.enter(this.handle, 0, 0, flags)
+      if (entered < 0) throw native.systemError(entered, 'io_uring_enter')
+    }
     return ret
+  }
+
+  #ready(): number {
+    return (Atomics.load(this.#cq, this.#cqTailIdx) - this.#cq[this.#cqHeadIdx]) >>> 0
   }
 
   /** Every posted CQE, consumed. */
@@ -110,4 +134,22 @@ export function emptyPipe(dir: string, name = 'fifo'): number {
   const path = join(dir, name)
   execFileSync('mkfifo', [path])
   return openSync(path, constants.O_RDWR)
+}
+
+/**
+ * Skips the test unless this kernel has the register opcode `name`
+ * ('REGISTER_SYNC_CANCEL'). io_uring_register has no probe of its own, so
+ * this goes by the version that added it.
+ */
+export function needsRegisterOp(ctx: TestContext, name: string): void {
+  const since = requires(name)
+  skipUnless(ctx, kernelAtLeast(since), `IORING_${name}`, since)
+}
+
+/** Whether io_uring_setup takes these IORING_SETUP_* flags here: it answers EINVAL to flags it does not know. */
+export function setupTakes(flags: number): boolean {
+  const ring = native.setup({ entries: 2, flags }, () => {})
+  if (typeof ring === 'number') return false
+  native.close(ring.handle)
+  return true
 }

@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs'
 import { release } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import {
+  CANCEL_FLAGS,
+  IORING_ASYNC_CANCEL_ALL,
+  IORING_ASYNC_CANCEL_FD,
+  IORING_ASYNC_CANCEL_OP,
   IORING_FEAT_NODROP,
   IORING_FEAT_SINGLE_MMAP,
   IORING_REGISTER_BUFFERS,
@@ -10,8 +14,10 @@ import {
   IORING_REGISTER_PBUF_RING,
   IORING_REGISTER_PROBE,
   IORING_REGISTER_RESIZE_RINGS,
+  IORING_TIMEOUT_MULTISHOT,
   OPCODES,
   REGISTER_OPS,
+  TIMEOUT_FLAGS,
 } from '@iouring/ops'
 import {
   decodeFeatures,
@@ -21,6 +27,8 @@ import {
   parseKernelVersion,
   probe,
   registerError,
+  requireFlags,
+  requireKernel,
   requires,
 } from '@iouring/register'
 import { MiniRing } from './helpers.js'
@@ -75,6 +83,22 @@ describe('register errors', () => {
     expect(err.message).toBe('EINVAL: invalid argument, io_uring_register IORING_REGISTER_CLONE_BUFFERS')
     const busy = registerError(-16, IORING_REGISTER_PROBE, parseKernelVersion('5.1.0'))
     expect(busy).toMatchObject({ code: 'EBUSY', opcode: 'REGISTER_PROBE' })
+  })
+
+  it('requireFlags() refuses a flag the kernel is older than, naming it and its version; requireKernel() any feature', () => {
+    const kernel = parseKernelVersion('6.1.0-57-amd64')
+    expect(() => requireFlags(CANCEL_FLAGS, 'IORING_ASYNC_CANCEL_', IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_OP, kernel)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_IOURING_UNSUPPORTED_OP',
+        since: '6.6',
+        message: 'IORING_ASYNC_CANCEL_OP is not supported by this kernel (6.1.0-57-amd64); it needs Linux 6.6 or newer',
+      }),
+    )
+    expect(() => requireFlags(CANCEL_FLAGS, 'IORING_ASYNC_CANCEL_', IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_FD, kernel)).not.toThrow()
+    expect(() => requireFlags(TIMEOUT_FLAGS, 'IORING_', IORING_TIMEOUT_MULTISHOT, kernel)).toThrow(expect.objectContaining({ since: '6.4', message: expect.stringContaining('IORING_TIMEOUT_MULTISHOT') }))
+    expect(() => requireFlags(TIMEOUT_FLAGS, 'IORING_', IORING_TIMEOUT_MULTISHOT, parseKernelVersion('6.4.0'))).not.toThrow()
+    expect(() => requireKernel('a wider fadvise length', '6.12', kernel)).toThrow(expect.objectContaining({ code: 'ERR_IOURING_UNSUPPORTED_OP', since: '6.12' }))
+    expect(() => requireKernel('a wider fadvise length', '6.12', parseKernelVersion('6.18.44'))).not.toThrow()
   })
 
   it('ENOMEM from registering buffers points at RLIMIT_MEMLOCK', () => {
