@@ -5,6 +5,7 @@ import * as native from '@iouring/native'
 import type { RingHandle } from '@iouring/native'
 import {
   IORING_ENTER_GETEVENTS,
+  IORING_FEAT_CQE_SKIP,
   IORING_SQ_CQ_OVERFLOW,
   IORING_SQ_TASKRUN,
   OPCODES,
@@ -23,7 +24,7 @@ import {
   SQE_OPCODE,
   timespecFromMs,
 } from '@iouring/ops'
-import { probe as probeRing, type Probe } from '@iouring/register'
+import { probe as probeRing, unsupported, type Probe } from '@iouring/register'
 import { release } from 'node:os'
 import { abortError, invalidArgType, invalidArgValue, invalidState, outOfRange, ringClosed, unsupportedOperation } from './errors.js'
 import { CompletionQueue, SubmissionQueue } from './queues.js'
@@ -241,6 +242,8 @@ export class Engine implements Operations {
   readonly probe: Probe
   // 1 for each opcode this kernel supports, from the probe made at creation.
   readonly #supported = new Uint8Array(256)
+  // IORING_FEAT_CQE_SKIP (5.17): the kernel takes IOSQE_CQE_SKIP_SUCCESS.
+  readonly #skipsCqes: boolean
   readonly #control: Int32Array
   /** What setup() made, for IoUring's constructor. */
   readonly description: native.RingDescription
@@ -273,6 +276,7 @@ export class Engine implements Operations {
     this.adopt(ring)
     this.#control = new Int32Array(ring.control)
     if (this.#control[CONTROL.DISABLED] === 1) this.state = State.Disabled
+    this.#skipsCqes = (ring.features & IORING_FEAT_CQE_SKIP) !== 0
     this.probe = probeRing({ handle: ring.handle })
     for (let op = 0; op <= this.probe.lastOp; op++) if (this.probe.supports(op)) this.#supported[op] = 1
     if (this.sq.sqpoll) {
@@ -578,6 +582,7 @@ export class Engine implements Operations {
     if (options.async === true) flags |= IOSQE_ASYNC
     if ((options as OpOptions).skipSuccess === true) {
       if (this.chain === undefined) throw invalidArgValue('options.skipSuccess', 'is only allowed on a step of ring.chain()')
+      if (!this.#skipsCqes) throw unsupported('IOSQE_CQE_SKIP_SUCCESS', '5.17', release())
       flags |= IOSQE_CQE_SKIP_SUCCESS
     }
     return flags

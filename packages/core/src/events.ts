@@ -1,5 +1,6 @@
 import * as native from '@iouring/native'
 import {
+  CANCEL_FLAGS,
   FUTEX2_PRIVATE,
   FUTEX2_SIZE_U32,
   FUTEX_BITSET_MATCH_ANY,
@@ -38,6 +39,7 @@ import {
   P_PIDFD,
   SIGINFO_SIZE,
   SQE_LEN,
+  TIMEOUT_FLAGS,
   WCONTINUED,
   WEXITED,
   WNOWAIT,
@@ -69,7 +71,7 @@ import {
   writeEpollEvent,
   type ChildSiginfo,
 } from '@iouring/ops'
-import { syncCancel } from '@iouring/register'
+import { requireFlags, syncCancel } from '@iouring/register'
 import { inspect } from 'node:util'
 import { durationMs, toTimespec, type Duration, type OpOptions, type Operations, type StreamOptions } from './engine.js'
 import { invalidArgType, invalidArgValue, outOfRange } from './errors.js'
@@ -235,6 +237,7 @@ export class EventOperations {
     durationMs(duration, 'duration')
     const count = options?.count === undefined ? 0 : validateUint32(options.count, 'options.count')
     ops.require(IORING_OP_TIMEOUT)
+    requireFlags(TIMEOUT_FLAGS, 'IORING_', IORING_TIMEOUT_MULTISHOT)
     const timespec = encodeTimespec(toTimespec(duration))
     const at = ops.prepare()
     prepTimeout(ops.sqes, at, native.addressOf(timespec), count, IORING_TIMEOUT_MULTISHOT)
@@ -282,7 +285,7 @@ export class EventOperations {
     let flags = options?.all === true ? IORING_ASYNC_CANCEL_ALL : 0
     ops.require(IORING_OP_ASYNC_CANCEL)
     if (options?.any === true) {
-      const at = ops.prepare()
+      const at = prepareCancel(ops, flags | IORING_ASYNC_CANCEL_ANY)
       prepCancel64(ops.sqes, at, 0, flags | IORING_ASYNC_CANCEL_ANY)
       return cancelled(ops, at, options)
     }
@@ -290,18 +293,18 @@ export class EventOperations {
       const fd = validateTarget(options.fd, 'options.fd')
       if (options.op !== undefined) flags |= IORING_ASYNC_CANCEL_OP
       if (fd < 0) flags |= IORING_ASYNC_CANCEL_FD_FIXED
-      const at = ops.prepare()
+      const at = prepareCancel(ops, flags | IORING_ASYNC_CANCEL_FD)
       prepCancelFd(ops.sqes, at, fdOf(fd), flags | IORING_ASYNC_CANCEL_FD)
       if (options.op !== undefined) ops.sqes.setUint32(at + SQE_LEN, opcodeOf(options.op), true)
       return cancelled(ops, at, options)
     }
     if (options?.op !== undefined) {
-      const at = ops.prepare()
+      const at = prepareCancel(ops, flags | IORING_ASYNC_CANCEL_OP)
       prepCancelOp(ops.sqes, at, opcodeOf(options.op), flags)
       return cancelled(ops, at, options)
     }
     const userData = userDataOf(ops, target)
-    const at = ops.prepare()
+    const at = prepareCancel(ops, flags)
     prepCancel64(ops.sqes, at, userData, flags)
     return cancelled(ops, at, options)
   }
@@ -486,6 +489,16 @@ function userDataOf(ops: Operations, target: unknown): number {
   return ops.userDataOf(target)
 }
 
+/**
+ * Claims the SQE of a cancel with `flags`, once this kernel is known to have
+ * them: one it does not know may be ignored rather than refused (6.1 ignores
+ * IORING_ASYNC_CANCEL_OP and cancels by fd alone).
+ */
+function prepareCancel(ops: Operations, flags: number): number {
+  requireFlags(CANCEL_FLAGS, 'IORING_ASYNC_CANCEL_', flags)
+  return ops.prepare()
+}
+
 function cancelled(ops: Operations, at: number, options: CancelOptions | undefined): Promise<number> {
   // With ALL/ANY the result is the count; a single match reports 0.
   const all = options?.all === true || options?.any === true
@@ -513,7 +526,10 @@ function identity(res: number): number {
 
 function timeoutFlags(options: Pick<TimeoutOptions, 'absolute' | 'clock' | 'etimeSuccess'> | undefined): number {
   let flags = options?.absolute === true ? IORING_TIMEOUT_ABS : 0
-  if (options?.etimeSuccess === true) flags |= IORING_TIMEOUT_ETIME_SUCCESS
+  if (options?.etimeSuccess === true) {
+    requireFlags(TIMEOUT_FLAGS, 'IORING_', IORING_TIMEOUT_ETIME_SUCCESS)
+    flags |= IORING_TIMEOUT_ETIME_SUCCESS
+  }
   switch (options?.clock) {
     case undefined:
     case 'monotonic':

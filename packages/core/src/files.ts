@@ -67,7 +67,7 @@ import {
   prepUnlinkat,
   type Statx,
 } from '@iouring/ops'
-import { isFixedFile } from '@iouring/register'
+import { isFixedFile, requireKernel } from '@iouring/register'
 import type { OpOptions, Operations } from './engine.js'
 import type { IoUring } from './ring.js'
 import { invalidArgType, invalidArgValue, outOfRange, ringClosed } from './errors.js'
@@ -325,9 +325,12 @@ export class FileOperations {
     const len = validateOffset(length, 'length')
     validateUint32(advice, 'advice')
     ops.require(IORING_OP_FADVISE)
+    // Before 6.12 the length is sqe->len, 32 bits; 6.12 reads a 64-bit one from sqe->addr.
+    const wide = len > 0xffffffff
+    if (wide) requireKernel('IORING_OP_FADVISE with a length of 4 GiB or more', '6.12')
     const at = ops.prepare()
-    if (typeof len === 'number' && len <= 0xffffffff) prepFadvise(ops.sqes, at, fdOf(target), off, len, advice)
-    else prepFadvise64(ops.sqes, at, fdOf(target), off, len, advice)
+    if (wide) prepFadvise64(ops.sqes, at, fdOf(target), off, len, advice)
+    else prepFadvise(ops.sqes, at, fdOf(target), off, Number(len), advice)
     markFixed(ops.sqes, at, target)
     return ops.start(at, 'fadvise', undefined, options)
   }
@@ -622,8 +625,10 @@ async function copyThroughPipe(
         linked.splice(r, -1, outFd, outOffset, want, 0, opOptions),
       ])
       if (fill.status === 'rejected') {
-        // The drain was cancelled with it; the pipe is empty.
-        throw fill.reason
+        // The drain was cancelled with it; the pipe is empty. Unless the drain failed
+        // first: kernels that look an fd up when they read the SQE (5.10) fail it
+        // there and cancel the fill, so the drain's error is the cause.
+        throw isCanceled(fill.reason) && drain.status === 'rejected' && !isCanceled(drain.reason) ? drain.reason : fill.reason
       }
       const moved = fill.value
       let left = moved

@@ -13,7 +13,8 @@ import {
   writeGeteventsArg,
   writeTimespec,
 } from '@iouring/ops'
-import { registerError, type Probe } from '@iouring/register'
+import { registerError, requireKernel, requires, unsupported, type Probe } from '@iouring/register'
+import { release } from 'node:os'
 import { runChain } from './chain.js'
 import { Engine, State, type CqeHandler, type Operations } from './engine.js'
 import { invalidArgType, invalidState, outOfRange, ringClosed } from './errors.js'
@@ -151,7 +152,11 @@ export class IoUring implements AsyncDisposable {
     if (engine.sq.busy()) engine.sq.drain(() => engine.reap(undefined))
     engine.reap(undefined)
     const ring = native.resize(engine.handle, sqEntries, cqEntries, flags)
-    if (ring === EOPNOTSUPP) throw invalidState('this ring has an SQ array (a kernel older than 6.6 made it), which cannot be located after a resize')
+    if (ring === EOPNOTSUPP) {
+      // An SQ array means a kernel before 6.6, which cannot resize at all (6.13): say so first.
+      requireKernel('IORING_REGISTER_RESIZE_RINGS', requires('REGISTER_RESIZE_RINGS'))
+      throw invalidState('this ring has an SQ array (a kernel older than 6.6 made it), which cannot be located after a resize')
+    }
     if (typeof ring === 'number') {
       // The kernel moved the rings but they could not be mapped: the addon closed the ring (and detached its views).
       if (engine.sq.sqes.buffer.byteLength === 0) engine.closedUnderneath()
@@ -236,6 +241,7 @@ export class IoUring implements AsyncDisposable {
     let flags = IORING_ENTER_GETEVENTS
     let arg: DataView | undefined
     if (options?.timeoutMs !== undefined) {
+      if (!this.features.has('EXT_ARG')) throw unsupported('IORING_ENTER_EXT_ARG (a wait with a timeout)', '5.11', release())
       arg = this.#timeoutArg(options.timeoutMs)
       flags |= IORING_ENTER_EXT_ARG
     }

@@ -9,6 +9,7 @@ import {
   IORING_SETUP_SINGLE_ISSUER,
   SETUP_FLAGS,
 } from '@iouring/ops'
+import { kernelAtLeast, kernelVersion, unsupported, type KernelVersion } from '@iouring/register'
 import { invalidArgType, invalidArgValue, outOfRange } from './errors.js'
 import { validateFd, validateUint32 } from './validate.js'
 
@@ -57,12 +58,13 @@ export interface RingParams {
 }
 
 /**
- * The setup flags of a ring created without `setup` or `flags`. One JavaScript
- * thread issues everything (SINGLE_ISSUER, 6.0), and the kernel runs the
- * ring's task work at the thread's next kernel entry instead of interrupting
- * it (COOP_TASKRUN, 5.19); an event loop asleep in epoll is still woken.
+ * The setup flags of a ring created without `setup` or `flags`, as many as the
+ * kernel takes, tried in this order. One JavaScript thread issues everything
+ * (SINGLE_ISSUER, 6.0), and the kernel runs the ring's task work at the
+ * thread's next kernel entry instead of interrupting it (COOP_TASKRUN, 5.19);
+ * an event loop asleep in epoll is still woken.
  */
-const DEFAULT_SETUP = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN
+const DEFAULT_SETUPS = [IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN, IORING_SETUP_COOP_TASKRUN, 0]
 
 export function namesOf(table: readonly { name: string; value: number }[], bits: number): string[] {
   return table.filter((entry) => entry.value !== 0 && (bits & entry.value) >>> 0 === entry.value).map((entry) => entry.name)
@@ -105,17 +107,32 @@ export function createRing(options: IoUringOptions, onWake: (status: number) => 
   const setup = (bits: number) => native.setup({ entries, cqEntries, flags: bits >>> 0, sqThreadCpu, sqThreadIdle, wqFd }, onWake)
   // IORING_SETUP_NO_SQARRAY (6.6) where the kernel has it: the ring indexes
   // SQEs directly, with nothing to keep in step (and resize() needs it).
-  // Without setup flags from the caller, DEFAULT_SETUP where the kernel has
-  // it: chosen by `pnpm bench setup` (stats +25-55%, reads even).
-  const tries = options.setup === undefined && options.flags === undefined ? [flags | DEFAULT_SETUP, flags] : [flags]
+  // Without setup flags from the caller, the first of DEFAULT_SETUPS the
+  // kernel takes: chosen by `pnpm bench setup` (stats +25-55%, reads even).
+  const tries = options.setup === undefined && options.flags === undefined ? DEFAULT_SETUPS.map((bits) => flags | bits) : [flags]
   let ring: ReturnType<typeof setup> = EINVAL
   for (const bits of tries) {
     ring = setup(bits | IORING_SETUP_NO_SQARRAY)
     if (ring === EINVAL) ring = setup(bits)
     if (ring !== EINVAL) break
   }
-  if (typeof ring === 'number') throw native.setupError(ring)
+  if (typeof ring === 'number') throw setupError(ring, flags)
   return ring
+}
+
+/**
+ * The error a failed io_uring_setup becomes. io_uring_setup answers EINVAL to
+ * a flag it does not know: on a kernel older than one of the requested
+ * `flags`, that is ERR_IOURING_UNSUPPORTED_OP naming the newest such flag and
+ * the version that added it. Anything else is @iouring/native's setupError:
+ * ERR_IOURING_UNAVAILABLE where something denies rings, else a system error.
+ */
+export function setupError(errno: number, flags: number, kernel: KernelVersion = kernelVersion()): Error {
+  // SETUP_FLAGS is in kernel order, so the last match is the newest.
+  const requested = SETUP_FLAGS.filter((flag) => flag.value !== 0 && (flags & flag.value) >>> 0 === flag.value)
+  const newest = errno === EINVAL ? requested.filter((flag) => !kernelAtLeast(flag.since, kernel)).at(-1) : undefined
+  if (newest === undefined) return native.setupError(errno)
+  return unsupported(`IORING_SETUP_${newest.name}`, newest.since, kernel.release)
 }
 
 /**

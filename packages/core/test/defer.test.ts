@@ -14,9 +14,23 @@ let dir: string
 let cleanup: () => void
 let ring: IoUring
 
+const DEFER_SETUP = ['SINGLE_ISSUER', 'DEFER_TASKRUN']
+
+/** Why this kernel makes no DEFER_TASKRUN ring (the setup error names the version that added it), or undefined. */
+const unsupported = ((): string | undefined => {
+  try {
+    void new IoUring({ entries: 2, setup: DEFER_SETUP }).dispose()
+    return undefined
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_IOURING_UNSUPPORTED_OP') throw err
+    console.warn(`skipped: ${(err as Error).message}`)
+    return (err as Error).message
+  }
+})()
+
 beforeEach(async () => {
   ;({ dir, cleanup } = tempDir())
-  ring = new IoUring({ entries: 16, setup: ['SINGLE_ISSUER', 'DEFER_TASKRUN'] })
+  ring = new IoUring({ entries: 16, setup: DEFER_SETUP })
   await loopPolled()
 })
 
@@ -34,7 +48,7 @@ afterEach(async () => {
   cleanup()
 })
 
-describe('DEFER_TASKRUN rings driven by the event loop', () => {
+describe.skipIf(unsupported !== undefined)('DEFER_TASKRUN rings driven by the event loop', () => {
   it('a stat (an io-wq completion) resolves with the file\'s Stats', async () => {
     const file = join(dir, 'data')
     writeFileSync(file, 'twelve bytes')

@@ -1,6 +1,6 @@
 // @module-tag ring
 import { fstatSync, closeSync, readSync, writeSync, constants } from 'node:fs'
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IoUring, availability, systemError } from '@iouring/core'
 import { IORING_CQE_F_MORE, IORING_OP_SOCKET, POLLIN } from '@iouring/ops'

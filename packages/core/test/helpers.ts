@@ -2,7 +2,10 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, openSync, rmSync, constants } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach } from 'vitest'
+import { afterEach, beforeEach, type TestContext } from 'vitest'
+import { IoUring, type Probe } from '@iouring/core'
+import { kernelAtLeast, requires } from '@iouring/register'
+import { skipUnless } from '@iouring/tooling/skip'
 
 /** A fresh temp directory, removed by the returned cleanup. */
 export function tempDir(): { dir: string; cleanup: () => void } {
@@ -38,4 +41,30 @@ export function forceGc(): void {
   if (gc === undefined) throw new Error('run with --expose-gc')
   gc()
   gc()
+}
+
+let probed: Probe | undefined
+
+/** Whether this kernel's probe has an opcode (by name without IORING_OP_). */
+export function hasOp(name: string): boolean {
+  if (probed === undefined) {
+    const ring = new IoUring({ entries: 1 })
+    probed = ring.probe()
+    void ring.dispose()
+  }
+  return probed.supports(name)
+}
+
+/**
+ * Skips the test unless this kernel's probe has every opcode named (without
+ * IORING_OP_), printing the version that added the first one missing.
+ */
+export function needsOps(ctx: TestContext, ...names: string[]): void {
+  for (const name of names) skipUnless(ctx, hasOp(name), `IORING_OP_${name}`, requires(name))
+}
+
+/** Skips the test unless this kernel has the register opcode `name` (io_uring_register has no probe: by version). */
+export function needsRegisterOp(ctx: TestContext, name: string): void {
+  const since = requires(name)
+  skipUnless(ctx, kernelAtLeast(since), `IORING_${name}`, since)
 }

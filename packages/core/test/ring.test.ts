@@ -4,6 +4,9 @@ import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'nod
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IoUring, defaultRing } from '@iouring/core'
+import { IORING_SETUP_CLAMP, IORING_SETUP_DEFER_TASKRUN, IORING_SETUP_SINGLE_ISSUER, SETUP_FLAGS } from '@iouring/ops'
+import { kernelAtLeast, parseKernelVersion } from '@iouring/register'
+import { setupError } from '../src/setup.js'
 import { emptyPipe, tempDir } from './helpers.js'
 
 let dir: string
@@ -38,8 +41,10 @@ describe('setup and teardown', () => {
     await r.dispose()
   })
 
-  it('defaults to SINGLE_ISSUER + COOP_TASKRUN; setup or flags from the caller replace them', async () => {
-    expect(ring.params.setup).toEqual(expect.arrayContaining(['SINGLE_ISSUER', 'COOP_TASKRUN']))
+  it('defaults to SINGLE_ISSUER + COOP_TASKRUN where the kernel has them; setup or flags from the caller replace them', async () => {
+    // By the versions that added them: an independent check of the probing setup does.
+    const expected = SETUP_FLAGS.filter((flag) => (flag.name === 'SINGLE_ISSUER' || flag.name === 'COOP_TASKRUN') && kernelAtLeast(flag.since))
+    expect(ring.params.setup.filter((name) => name === 'SINGLE_ISSUER' || name === 'COOP_TASKRUN').sort()).toEqual(expected.map((flag) => flag.name).sort())
     const plain = new IoUring({ setup: [] })
     expect(plain.params.setup).not.toContain('SINGLE_ISSUER')
     expect(plain.params.setup).not.toContain('COOP_TASKRUN')
@@ -47,6 +52,31 @@ describe('setup and teardown', () => {
     const stats = await ring.stat(dir)
     expect(stats.isDirectory()).toBe(true)
     await plain.dispose()
+  })
+
+  it('a setup flag the kernel lacks is ERR_IOURING_UNSUPPORTED_OP naming the flag and the version that added it', async () => {
+    const deferred = (() => {
+      try {
+        return new IoUring({ setup: ['SINGLE_ISSUER', 'DEFER_TASKRUN'] })
+      } catch (err) {
+        return err
+      }
+    })()
+    if (kernelAtLeast('6.1')) {
+      expect(deferred).toBeInstanceOf(IoUring)
+      await (deferred as IoUring).dispose()
+    } else {
+      expect(deferred).toMatchObject({ code: 'ERR_IOURING_UNSUPPORTED_OP', since: '6.1', message: expect.stringContaining('IORING_SETUP_DEFER_TASKRUN') })
+    }
+    // The mapping itself, for a kernel older than the flags asked for; other errors stay system errors.
+    const flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_CLAMP
+    expect(setupError(-22, flags, parseKernelVersion('5.10.0-46-amd64'))).toMatchObject({
+      code: 'ERR_IOURING_UNSUPPORTED_OP',
+      since: '6.1',
+      message: 'IORING_SETUP_DEFER_TASKRUN is not supported by this kernel (5.10.0-46-amd64); it needs Linux 6.1 or newer',
+    })
+    expect(setupError(-22, flags, parseKernelVersion('6.1.0'))).toMatchObject({ code: 'EINVAL', errno: -22, syscall: 'io_uring_setup' })
+    expect(setupError(-24, flags, parseKernelVersion('5.10.0'))).toMatchObject({ code: 'EMFILE', syscall: 'io_uring_setup' })
   })
 
   it('probes once at creation which opcodes the kernel supports', async () => {

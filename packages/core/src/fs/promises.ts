@@ -204,6 +204,7 @@ export function mkdir(path: PathLike, options?: fs.Mode | fs.MakeDirectoryOption
     validateBoolean(recursive, 'options.recursive')
     const perm = parseMode(mode, 'mode', 0o777)
     const ring = defaultRing()
+    if (!ring.probe().supports('MKDIRAT')) return fsp.mkdir(path, { recursive, mode: perm })
     if (!recursive) {
       await ring.mkdir(file, perm)
       return undefined
@@ -248,7 +249,9 @@ async function mkdirp(ring: IoUring, path: string, mode: number): Promise<string
 /** Removes a file or symbolic link. */
 export function unlink(path: PathLike): Promise<void> {
   return promised(async () => {
-    await defaultRing().unlink(path)
+    const ring = defaultRing()
+    if (!ring.probe().supports('UNLINKAT')) return fsp.unlink(path)
+    await ring.unlink(path)
   })
 }
 
@@ -259,8 +262,9 @@ const RM_DEFAULTS = Object.freeze({ recursive: false, force: false, retryDelay: 
 export function rmdir(path: PathLike, options?: fs.RmDirOptions): Promise<void> {
   return promised(async () => {
     const file = validatePath(path)
-    if (validateRmdirOptions(options, RMDIR_DEFAULTS).recursive) return fsp.rmdir(path, options)
-    await defaultRing().rmdir(file)
+    const ring = defaultRing()
+    if (validateRmdirOptions(options, RMDIR_DEFAULTS).recursive || !ring.probe().supports('UNLINKAT')) return fsp.rmdir(path, options)
+    await ring.rmdir(file)
   })
 }
 
@@ -287,7 +291,9 @@ export function rm(path: PathLike, options?: fs.RmOptions): Promise<void> {
 /** Renames `oldPath` to `newPath`, replacing it. */
 export function rename(oldPath: PathLike, newPath: PathLike): Promise<void> {
   return promised(async () => {
-    await defaultRing().rename(oldPath, newPath)
+    const ring = defaultRing()
+    if (!ring.probe().supports('RENAMEAT')) return fsp.rename(oldPath, newPath)
+    await ring.rename(oldPath, newPath)
   })
 }
 
@@ -300,14 +306,18 @@ const SYMLINK_TYPES = ['dir', 'file', 'junction', null, undefined]
 export function symlink(target: PathLike, path: PathLike, type?: string | null): Promise<void> {
   return promised(async () => {
     if (NODE_MAJOR >= 24 && !SYMLINK_TYPES.includes(type)) throw invalidArgValue('type', "must be one of: 'dir', 'file', 'junction', null, undefined", type)
-    await defaultRing().symlink(target, path)
+    const ring = defaultRing()
+    if (!ring.probe().supports('SYMLINKAT')) return fsp.symlink(target, path, type)
+    await ring.symlink(target, path)
   })
 }
 
 /** Creates `newPath` as a hard link to `existingPath`. */
 export function link(existingPath: PathLike, newPath: PathLike): Promise<void> {
   return promised(async () => {
-    await defaultRing().link(existingPath, newPath)
+    const ring = defaultRing()
+    if (!ring.probe().supports('LINKAT')) return fsp.link(existingPath, newPath)
+    await ring.link(existingPath, newPath)
   })
 }
 
@@ -340,6 +350,8 @@ export function mkdtemp(prefix: PathLike, options: fs.BufferEncodingOption): Pro
 export function mkdtemp(prefix: PathLike, options?: fs.EncodingOption | fs.BufferEncodingOption): Promise<string | Buffer>
 export function mkdtemp(prefix: PathLike, options?: fs.EncodingOption | fs.BufferEncodingOption): Promise<string | Buffer> {
   return promised(async () => {
+    const ring = defaultRing()
+    if (!ring.probe().supports('MKDIRAT')) return fsp.mkdtemp(prefix as string, options as fs.EncodingOption)
     const { encoding } = getOptions<FileOptions>(options, {})
     const base = validatePath(prefix, 'prefix')
     const last = typeof base === 'string' ? base.charCodeAt(base.length - 1) : base[base.length - 1]
@@ -347,7 +359,6 @@ export function mkdtemp(prefix: PathLike, options?: fs.EncodingOption | fs.Buffe
       warnedTemplate = true
       process.emitWarning('mkdtemp() templates ending with X are not portable. For details see: https://nodejs.org/api/fs.html')
     }
-    const ring = defaultRing()
     const random = new Uint8Array(6)
     for (let attempt = 1; ; attempt++) {
       crypto.getRandomValues(random)
