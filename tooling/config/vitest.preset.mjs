@@ -3,17 +3,14 @@
 // --expose-gc lets memory-safety tests force collections. watchdog.mjs kills
 // a test process whose test blocks its thread past the timeouts below.
 import { fileURLToPath } from 'node:url'
-
-// IOURING_TEST_TIMEOUT_MS lengthens both for a slower machine: the kernel
-// runner's guest on an emulated CPU.
-const timeout = Number(process.env.IOURING_TEST_TIMEOUT_MS) || 30_000
+import { TEST_TIMEOUT_MS } from './timeouts.mjs'
 
 const preset = {
   test: {
     pool: 'forks',
     execArgv: ['--expose-gc'],
-    testTimeout: timeout,
-    hookTimeout: timeout,
+    testTimeout: TEST_TIMEOUT_MS,
+    hookTimeout: TEST_TIMEOUT_MS,
     setupFiles: [fileURLToPath(new URL('./watchdog.mjs', import.meta.url))],
     include: ['test/**/*.test.ts'],
     // The JSON report feeds the workspace's one-line summary (test-summary.mjs).

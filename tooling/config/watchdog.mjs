@@ -23,8 +23,8 @@ parentPort.on('message', ({ id, name, deadline }) => {
 setInterval(() => {
   for (const { name, deadline } of watched.values()) {
     if (Date.now() < deadline) continue
-    writeSync(2, '\\nwatchdog: "' + name + '" ran past its timeout plus ${graceMs} ms and its thread does not return' +
-      ' (blocked in a system call?): killing test process ' + process.pid + '\\n')
+    writeSync(2, '\\nwatchdog: "' + name + '" ran past its timeout plus ${graceMs} ms: its thread is blocked (in a system call?)' +
+      ' or its hooks never finish; killing test process ' + process.pid + '\\n')
     process.kill(process.pid, 'SIGKILL')
   }
 }, 1000)
