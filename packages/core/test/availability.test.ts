@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TEST_TIMEOUT_MS } from '@iouring/tooling/timeouts'
+import { ringsChargeMemlock } from '@iouring/tooling/child'
 import { denyIoUring } from '@iouring/seccomp'
 import { availability, type Availability } from '@iouring/core'
 import { tempDir } from './helpers.js'
@@ -21,7 +23,7 @@ afterAll(() => cleanup())
 /** Runs an ES module body with `node` behind `wrapper`; returns the last line it printed, parsed. */
 function child<T>(wrapper: string[], script: string): T {
   const [command, ...args] = [...wrapper, process.execPath, '--input-type=module', '-e', script]
-  const result = spawnSync(command, args, { cwd: packageDir, encoding: 'utf8', timeout: 20_000 })
+  const result = spawnSync(command, args, { cwd: packageDir, encoding: 'utf8', timeout: TEST_TIMEOUT_MS })
   expect(result.stderr).toBe('')
   expect(result.status).toBe(0)
   return JSON.parse(result.stdout.trim().split('\n').pop()!)
@@ -77,8 +79,10 @@ describe('under a small RLIMIT_MEMLOCK (no CAP_IPC_LOCK)', () => {
   const usable = here.available && spawnSync('setpriv', ['--inh-caps=-ipc_lock', '--bounding-set=-ipc_lock', 'prlimit', '--memlock=65536', 'true']).status === 0
   if (here.available && !usable) console.warn('memlock tests skipped: they need util-linux setpriv/prlimit run as root, to drop CAP_IPC_LOCK')
   const dropIpcLock = (bytes: number) => ['setpriv', '--inh-caps=-ipc_lock', '--bounding-set=-ipc_lock', 'prlimit', `--memlock=${bytes}`]
+  const ringsCharged = usable && ringsChargeMemlock(packageDir)
+  if (usable && !ringsCharged) console.warn('the 64 KiB check is skipped: this kernel does not charge ring memory to RLIMIT_MEMLOCK (5.12 stopped; 6.18 does again)')
 
-  it.skipIf(!usable)('64 KiB: defaultRing() makes a smaller ring and readFile works; a ring too big is refused naming the limit', () => {
+  it.skipIf(!ringsCharged)('64 KiB: defaultRing() makes a smaller ring and readFile works; a ring too big is refused naming the limit', () => {
     const file = join(dir, 'data')
     writeFileSync(file, 'read through a smaller ring')
     const seen = child<{ big: Thrown; sq: number; cq: number; text: string }>(dropIpcLock(65536), `

@@ -4,9 +4,11 @@ import { chmodSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TEST_TIMEOUT_MS } from '@iouring/tooling/timeouts'
 import { IoUring } from '@iouring/core'
 import { prepNop, setUserData } from '@iouring/ops'
-import { tempDir } from './helpers.js'
+import { kernelAtLeast } from '@iouring/register'
+import { deferTaskrunRefusal, tempDir } from './helpers.js'
 
 let dir: string
 let cleanup: () => void
@@ -23,9 +25,13 @@ describe('SQPOLL rings while the credentials stay the same', () => {
       expect(await Promise.all(Array.from({ length: 1000 }, () => ring.nop()))).toEqual(new Array(1000).fill(0))
       const chain = await ring.chain((r) => [r.nop(), r.nop(), r.nop()])
       expect(chain.map((step) => step.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled'])
-      const ticks: number[] = []
-      for await (const tick of ring.timeoutMultishot(1, { count: 3 })) ticks.push(tick)
-      expect(ticks).toEqual([1, 2, 3])
+      if (kernelAtLeast('6.4')) {
+        const ticks: number[] = []
+        for await (const tick of ring.timeoutMultishot(1, { count: 3 })) ticks.push(tick)
+        expect(ticks).toEqual([1, 2, 3])
+      } else {
+        console.warn('the stream step: skipped; IORING_TIMEOUT_MULTISHOT needs Linux 6.4')
+      }
       const at = ring.getSqe()
       prepNop(ring.sqes, at)
       setUserData(ring.sqes, at, 77)
@@ -48,7 +54,12 @@ describe('after process.setgid(65534) and process.setuid(65534)', () => {
 
   // The child (fixtures/credentials-child.mjs) makes its rings as root, drops
   // to nobody, then asks each ring to open a root-only file.
-  it.skipIf(!isRoot)('inline, io-wq, DEFER_TASKRUN and the thread ring act as nobody; an SQPOLL ring refuses new work; a bare SQPOLL ring and a personality still act as root', () => {
+  it.skipIf(!isRoot)('inline, io-wq, DEFER_TASKRUN and the thread ring act as nobody; an SQPOLL ring refuses new work; a bare SQPOLL ring and a personality still act as root', (ctx) => {
+    const noDefer = deferTaskrunRefusal()
+    if (noDefer !== undefined) {
+      console.warn(`skipped: ${noDefer}`)
+      ctx.skip(noDefer)
+    }
     const secret = join(dir, 'secret')
     writeFileSync(secret, 'root only')
     chmodSync(secret, 0o600)
@@ -56,7 +67,7 @@ describe('after process.setgid(65534) and process.setuid(65534)', () => {
     const fifo = join(dir, 'fifo')
     execFileSync('mkfifo', ['-m', '0666', fifo])
     const child = fileURLToPath(new URL('./fixtures/credentials-child.mjs', import.meta.url))
-    const result = spawnSync(process.execPath, [child, secret, fifo], { encoding: 'utf8', timeout: 30_000 })
+    const result = spawnSync(process.execPath, [child, secret, fifo], { encoding: 'utf8', timeout: TEST_TIMEOUT_MS })
     expect(result.stderr).toBe('')
     expect(result.status).toBe(0)
     const out = JSON.parse(result.stdout.trim().split('\n').pop()!)

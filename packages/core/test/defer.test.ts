@@ -8,25 +8,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IoUring } from '@iouring/core'
 import * as native from '@iouring/native'
 import { registerEventfd, registerEventfdAsync, unregisterEventfd } from '@iouring/register'
-import { emptyPipe, tempDir } from './helpers.js'
+import { DEFER_SETUP, deferTaskrunRefusal, emptyPipe, tempDir } from './helpers.js'
 
 let dir: string
 let cleanup: () => void
 let ring: IoUring
 
-const DEFER_SETUP = ['SINGLE_ISSUER', 'DEFER_TASKRUN']
-
-/** Why this kernel makes no DEFER_TASKRUN ring (the setup error names the version that added it), or undefined. */
-const unsupported = ((): string | undefined => {
-  try {
-    void new IoUring({ entries: 2, setup: DEFER_SETUP }).dispose()
-    return undefined
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ERR_IOURING_UNSUPPORTED_OP') throw err
-    console.warn(`skipped: ${(err as Error).message}`)
-    return (err as Error).message
-  }
-})()
+// DEFER_TASKRUN came with Linux 6.1: on older kernels the file skips, saying so.
+const unsupported = deferTaskrunRefusal()
+if (unsupported !== undefined) console.warn(`skipped: ${unsupported}`)
 
 beforeEach(async () => {
   ;({ dir, cleanup } = tempDir())

@@ -1,7 +1,8 @@
 // @module-tag ring
 import { fstatSync, closeSync, readSync, writeSync, constants } from 'node:fs'
-import { spawn } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { TEST_TIMEOUT_MS } from '@iouring/tooling/timeouts'
 import { IoUring, availability, systemError } from '@iouring/core'
 import { IORING_CQE_F_MORE, IORING_OP_SOCKET, POLLIN } from '@iouring/ops'
 import { readText, socket, watchReadable } from './fixtures/third-party-ops.js'
@@ -115,7 +116,7 @@ describe('ring.operations.refRequest', () => {
   `
 
   it('an unref\'ed request lets the process exit; a ref\'ed one keeps it alive', () => {
-    const run = (unref: boolean) => spawnSync(process.execPath, ['-e', script(unref)], { cwd: import.meta.dirname, encoding: 'utf8', timeout: 20_000 })
+    const run = (unref: boolean) => spawnSync(process.execPath, ['-e', script(unref)], { cwd: import.meta.dirname, encoding: 'utf8', timeout: TEST_TIMEOUT_MS })
     const unrefed = run(true)
     expect([unrefed.stdout, unrefed.status]).toEqual(['armed 1', 0])
     const refed = run(false)

@@ -140,9 +140,10 @@ describe('readFile of /proc and /sys: short reads are not the end', () => {
     const mine = await ours.readFile(`/proc/${pid}/smaps`, 'utf8')
     expect(mine.split('\n').length).toBe(theirs.split('\n').length)
     expect(mappings(mine)).toEqual(mappings(theirs))
-    // The case the issue names: more than a page, less than 16 KiB; and one of many pages.
+    // The case the issue names: more than a page, less than 16 KiB; and one of many pages
+    // (a Node.js process's smaps is 60-70 KiB or more, with fewer libraries mapped under older kernels).
     expect(fs.readFileSync(`/proc/${pid}/maps`).length).toBeGreaterThan(4096)
-    expect(theirs.length).toBeGreaterThan(65536)
+    expect(theirs.length).toBeGreaterThan(32768)
   })
 
   it('/proc/self/maps: as many lines as node:fs/promises finds (this process maps memory meanwhile, so a few lines of slack)', async () => {

@@ -68,3 +68,25 @@ export function needsRegisterOp(ctx: TestContext, name: string): void {
   const since = requires(name)
   skipUnless(ctx, kernelAtLeast(since), `IORING_${name}`, since)
 }
+
+/** The setup flags of a DEFER_TASKRUN ring. */
+export const DEFER_SETUP = ['SINGLE_ISSUER', 'DEFER_TASKRUN']
+
+let deferRefusal: string | null | undefined
+
+/**
+ * Why this kernel makes no DEFER_TASKRUN ring (the setup error, which names
+ * the version that added the flag), or undefined where it makes one.
+ */
+export function deferTaskrunRefusal(): string | undefined {
+  if (deferRefusal === undefined) {
+    try {
+      void new IoUring({ entries: 2, setup: DEFER_SETUP }).dispose()
+      deferRefusal = null
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ERR_IOURING_UNSUPPORTED_OP') throw err
+      deferRefusal = (err as Error).message
+    }
+  }
+  return deferRefusal ?? undefined
+}

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process'
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { TEST_TIMEOUT_MS } from '@iouring/tooling/timeouts'
 import { IoUring, defaultRing } from '@iouring/core'
 import { IORING_SETUP_CLAMP, IORING_SETUP_DEFER_TASKRUN, IORING_SETUP_SINGLE_ISSUER, SETUP_FLAGS } from '@iouring/ops'
 import { kernelAtLeast, parseKernelVersion } from '@iouring/register'
@@ -305,7 +306,7 @@ describe('batching and queueing', () => {
       let done = 0
       for (let i = 0; i < 100; i++) done += (await one.nop()) + (await two.nop()) + 2
       await Promise.all([one.dispose(), two.dispose()])
-      console.log(done)`], { cwd: new URL('..', import.meta.url).pathname, encoding: 'utf8', timeout: 20_000 })
+      console.log(done)`], { cwd: new URL('..', import.meta.url).pathname, encoding: 'utf8', timeout: TEST_TIMEOUT_MS })
     expect(result.stderr).toBe('')
     expect(result.stdout.trim()).toBe('200')
   })
