@@ -7,6 +7,7 @@ import { BufferRing, type BufferGroup } from '@iouring/buffers'
 import { closeAll, closeRings, has, pbufRingProbe, pipe, randomData, testFile, testRing, type Cqe, type TestRing } from './helpers.js'
 import { ENOBUFS, armMultishot, prepSelectRead, pump, pumpCopies, readSelected } from './pump.js'
 
+const hasBufferRing = pbufRingProbe('IORING_REGISTER_PBUF_RING (buffer rings)', '5.19', 0)
 const hasReadMultishot = has('READ_MULTISHOT', '6.7')
 const hasMmapRing = pbufRingProbe('IOU_PBUF_RING_MMAP (buffer rings in kernel memory)', '6.4', IOU_PBUF_RING_MMAP)
 const hasStatus = pbufRingProbe('IORING_REGISTER_PBUF_STATUS', '6.8', 0, true)
@@ -29,7 +30,7 @@ function expected(position: number, length: number): Buffer {
 const bufferId = (flags: number) => flags >>> IORING_CQE_BUFFER_SHIFT
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve))
 
-describe('BufferRing', () => {
+describe.skipIf(!hasBufferRing)('BufferRing', () => {
   it('registers entries buffers of size bytes, all in the ring, with the lowest free group ids', () => {
     const ring = testRing()
     const a = new BufferRing(ring, { entries: 8, size: 100 })
