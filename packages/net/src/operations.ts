@@ -4,6 +4,8 @@ import type { CompletionStream, IoUring, OpOptions, Operations, StreamOptions } 
 import type { BufferGroup, BufferLease } from '@iouring/buffers'
 import * as native from '@iouring/native'
 import {
+  ACCEPT_FLAGS,
+  IORING_ACCEPT_MULTISHOT,
   IORING_CQE_F_MORE,
   IORING_CQE_F_NOTIF,
   IORING_OP_ACCEPT,
@@ -19,6 +21,8 @@ import {
   IORING_OP_SHUTDOWN,
   IORING_OP_SOCKET,
   IORING_OP_URING_CMD,
+  IORING_RECV_MULTISHOT,
+  RECVSEND_FLAGS,
   MSGHDR_SIZE,
   MSG_NOSIGNAL,
   SOCKET_URING_OP_GETSOCKOPT,
@@ -54,7 +58,7 @@ import {
   IORING_FILE_INDEX_ALLOC,
   type ControlMessage,
 } from '@iouring/ops'
-import { kernelAtLeast } from '@iouring/register'
+import { kernelAtLeast, requireFlags } from '@iouring/register'
 import { localAddress, peerAddress, sockaddrOf, type AddressInfo } from './address.js'
 import { abortError, invalidArgType, invalidArgValue } from './errors.js'
 import { ringOf } from './context.js'
@@ -184,6 +188,7 @@ export class SocketOperations {
   acceptMultishot(fd: number, options?: StreamOptions & { direct?: boolean }): CompletionStream<number> {
     const ops = this.#ops
     ops.require(IORING_OP_ACCEPT)
+    requireFlags(ACCEPT_FLAGS, 'IORING_ACCEPT_', IORING_ACCEPT_MULTISHOT)
     const at = ops.prepare()
     if (options?.direct === true) prepMultishotAcceptDirect(ops.sqes, at, fd, 0, 0, 0)
     else prepMultishotAccept(ops.sqes, at, fd, 0, 0, SOCK_CLOEXEC)
@@ -265,6 +270,7 @@ export class SocketOperations {
   recvMultishot(fd: number, group: BufferGroup, options?: StreamOptions & { flags?: number; take?: Take }): CompletionStream<Buffer | BufferLease> {
     const ops = this.#ops
     ops.require(IORING_OP_RECV)
+    requireFlags(RECVSEND_FLAGS, 'IORING_', IORING_RECV_MULTISHOT)
     const take = takeOf(group, options?.take)
     const at = ops.prepare()
     prepRecvMultishot(ops.sqes, at, fd, 0, 0, options?.flags ?? 0)
