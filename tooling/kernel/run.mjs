@@ -159,8 +159,10 @@ async function main() {
   ], { stdio: ['ignore', 'pipe', 'inherit'] })
   // The serial console ends lines with \r\n.
   qemu.stdout.on('data', (chunk) => process.stdout.write(chunk.toString('latin1').replaceAll('\r', ''), 'latin1'))
+  let timedOut = false
   const timer = setTimeout(() => {
     console.error(`kernel: no power-off after ${options.timeoutMinutes} min; killing qemu`)
+    timedOut = true
     qemu.kill('SIGKILL')
   }, options.timeoutMinutes * 60_000)
   const stop = () => qemu.kill('SIGKILL')
@@ -175,7 +177,7 @@ async function main() {
     const took = `${Math.floor(seconds / 60)} min ${seconds % 60} s`
     if (status === undefined) {
       console.error(`kernel: the guest stopped without the command's status (qemu ${signal ?? `exit ${code}`}) after ${took}`)
-      process.exit(125)
+      process.exit(timedOut ? 124 : 125)
     }
     console.log(`kernel: ${kernel.release} (${accel}): exit status ${status} after ${took}`)
     process.exit(status)
