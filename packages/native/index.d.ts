@@ -165,6 +165,8 @@ export type UnavailableReason =
   | 'kernel'
   /** Not Linux. */
   | 'platform'
+  /** This package's addon could not be loaded: no prebuild fits the system, and it was not built from source. */
+  | 'addon'
   /** EPERM or EACCES with none of the causes above (a Linux security module). */
   | 'denied'
 
