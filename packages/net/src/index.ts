@@ -1,6 +1,7 @@
-// @iouring/net: node:net's Server and Socket on io_uring, and the socket
-// operations as promises on any ring. Where io_uring cannot carry them
-// (fallback.ts), Server, Socket and the functions making them are node:net's.
+// @iouring/net: node:net's Server and Socket and node:dgram's UDP socket on
+// io_uring, and the socket operations as promises on any ring. Where io_uring
+// cannot carry them (fallback.ts), Server, Socket and the functions making
+// them are node:net's.
 import * as nodeNet from 'node:net'
 import { Server as RingServer, type ServerOpts } from './server.js'
 import { Socket as RingSocket, type SocketConnectOpts, type SocketConstructorOpts } from './socket.js'
@@ -25,6 +26,10 @@ export { SocketOperations, sockets } from './operations.js'
 export type { SocketTarget, SendOptions, RecvOptions, AcceptOptions, Accepted, OutgoingMessage, IncomingMessage, IncomingChunk, Take } from './operations.js'
 export { setReceiveBuffers } from './context.js'
 export type { ReceiveBufferOptions } from './context.js'
+export { UdpSocket, createSocket } from './dgram.js'
+export type { UdpSocketOptions, UdpSocketType, BindOptions, RemoteInfo, DgramLookupFunction } from './dgram.js'
+export { setDatagramBuffers } from './dgram-receive.js'
+export type { DatagramBufferOptions } from './dgram-receive.js'
 export { isIP, isIPv4, isIPv6 } from 'node:net'
 
 /**
