@@ -2,10 +2,11 @@
 // buffer ring a ring's UDP sockets share, and the layout a multishot
 // recvmsg writes into each buffer (io_uring_recvmsg_out, the sender's
 // sockaddr, then the payload).
-import { BufferRing } from '@iouring/buffers'
+import { BufferRing, MAX_BUFFER_SIZE, MAX_RING_ENTRIES } from '@iouring/buffers'
+import { validateInteger } from '@iouring/register'
 import type { IoUring } from '@iouring/core'
 import { AF_INET, AF_INET6, MSG_TRUNC, RECVMSG_OUT_FLAGS, RECVMSG_OUT_NAMELEN, RECVMSG_OUT_SIZE, SOCKADDR_IN6_SIZE, formatIP } from '@iouring/ops'
-import { invalidArgType, invalidState } from './errors.js'
+import { invalidArgType, invalidArgValue, invalidState } from './errors.js'
 
 /** How the buffers a ring's UDP sockets receive into are made (setDatagramBuffers()). */
 export interface DatagramBufferOptions {
@@ -50,7 +51,10 @@ const settings = new WeakMap<IoUring, Required<DatagramBufferOptions>>()
 export function setDatagramBuffers(ring: IoUring, options: DatagramBufferOptions): void {
   if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options)
   if (groups.has(ring)) throw invalidState("the ring's UDP sockets already receive into a buffer ring; set its size before the first one binds")
-  settings.set(ring, { ...DEFAULTS, ...options })
+  const entries = validateInteger(options.entries ?? DEFAULTS.entries, 'options.entries', 1, MAX_RING_ENTRIES)
+  if ((entries & (entries - 1)) !== 0) throw invalidArgValue('options.entries', `must be a power of two. Received ${entries}`)
+  const messageSize = validateInteger(options.messageSize ?? DEFAULTS.messageSize, 'options.messageSize', 0, MAX_BUFFER_SIZE - PAYLOAD_AT)
+  settings.set(ring, { entries, messageSize })
 }
 
 /** The buffer ring `ring`'s UDP sockets receive into, made on first use. */
@@ -64,22 +68,9 @@ export function datagramGroup(ring: IoUring): BufferRing {
   return group
 }
 
-/** A datagram as the 'message' event hands it out. */
-export interface Datagram {
-  message: Buffer
-  rinfo: RemoteInfo
-}
-
-/**
- * Reads a buffer a multishot recvmsg filled (`raw`: a copy of its first `res`
- * bytes): the payload, as a view of `raw`, and the sender. Returns undefined
- * for a sender of another family than IP (none reaches a UDP socket).
- */
-export function readDatagram(raw: Buffer): Datagram | undefined {
-  const message = raw.subarray(PAYLOAD_AT)
-  const rinfo = senderOf(raw, raw.readUInt32LE(RECVMSG_OUT_NAMELEN), message.length)
-  if (rinfo !== undefined && raw.readUInt32LE(RECVMSG_OUT_FLAGS) & MSG_TRUNC) rinfo.truncated = true
-  return rinfo === undefined ? undefined : { message, rinfo }
+/** The payload of a buffer a multishot recvmsg filled (`raw`: a copy of its first `res` bytes), as a view of `raw`. */
+export function payloadOf(raw: Buffer): Buffer {
+  return raw.subarray(PAYLOAD_AT)
 }
 
 // The text of the last sender's address, kept: a socket mostly hears from the
@@ -89,26 +80,34 @@ let lastV4Text = ''
 const lastV6 = Buffer.alloc(16)
 let lastV6Text = ''
 
-function senderOf(raw: Buffer, nameLength: number, size: number): RemoteInfo | undefined {
+/**
+ * The sender of a datagram, as node:dgram's `rinfo`, from a buffer a
+ * multishot recvmsg filled (`raw`); undefined for a sender of another family
+ * than IP (none reaches a UDP socket).
+ */
+export function senderOf(raw: Buffer): RemoteInfo | undefined {
+  if (raw.readUInt32LE(RECVMSG_OUT_NAMELEN) < 2) return undefined
   const at = RECVMSG_OUT_SIZE
-  if (nameLength < 2) return undefined
   const family = raw.readUInt16LE(at)
   const port = raw.readUInt16BE(at + 2)
+  const size = raw.length - PAYLOAD_AT
+  const truncated = (raw.readUInt32LE(RECVMSG_OUT_FLAGS) & MSG_TRUNC) !== 0
+  let rinfo: RemoteInfo
   if (family === AF_INET) {
     const bits = raw.readUInt32BE(at + 4)
     if (bits !== lastV4) {
       lastV4 = bits
       lastV4Text = `${bits >>> 24}.${(bits >>> 16) & 0xff}.${(bits >>> 8) & 0xff}.${bits & 0xff}`
     }
-    return { address: lastV4Text, family: 'IPv4', port, size }
-  }
-  if (family === AF_INET6) {
+    rinfo = { address: lastV4Text, family: 'IPv4', port, size }
+  } else if (family === AF_INET6) {
     const bytes = raw.subarray(at + 8, at + 24)
     if (!bytes.equals(lastV6) || lastV6Text === '') {
       bytes.copy(lastV6)
       lastV6Text = formatIP(bytes)
     }
-    return { address: lastV6Text, family: 'IPv6', port, size }
-  }
-  return undefined
+    rinfo = { address: lastV6Text, family: 'IPv6', port, size }
+  } else return undefined
+  if (truncated) rinfo.truncated = true
+  return rinfo
 }

@@ -1,9 +1,10 @@
 // What a UDP send is made of: node:dgram's argument forms for send(), the
 // struct msghdr and iovecs one IORING_OP_SENDMSG reads, and the encoded
 // destination it names.
-import * as native from '@iouring/native'
 import { isIP } from 'node:net'
+import * as native from '@iouring/native'
 import { IOVEC_SIZE, MSGHDR_SIZE, writeIovecs, writeMsghdr } from '@iouring/ops'
+import { validateView } from '@iouring/register'
 import { sockaddrOf } from './address.js'
 import { validatePort } from './args.js'
 import { codedError, invalidArgType } from './errors.js'
@@ -56,7 +57,7 @@ export function sendRequest(connected: boolean, args: readonly unknown[]): SendR
 function slice(buffer: unknown, offset: unknown, length: unknown): Buffer {
   if (typeof buffer === 'string') buffer = Buffer.from(buffer)
   else if (!ArrayBuffer.isView(buffer)) throw invalidArgType('buffer', VIEW_TYPES, buffer)
-  const view = buffer as ArrayBufferView
+  const view = validateView(buffer, 'buffer')
   const start = Number(offset) >>> 0
   const bytes = Number(length) >>> 0
   if (start > view.byteLength) throw codedError('ERR_BUFFER_OUT_OF_BOUNDS', '"offset" is outside of buffer bounds', RangeError)
@@ -64,14 +65,19 @@ function slice(buffer: unknown, offset: unknown, length: unknown): Buffer {
   return Buffer.from(view.buffer, view.byteOffset + start, bytes)
 }
 
+/**
+ * The chunks of a datagram. Besides node:dgram's checks, a view the kernel
+ * cannot read safely is refused: one whose ArrayBuffer is detached, or
+ * resizable (it could shrink under the kernel).
+ */
 function chunksOf(buffer: unknown): ArrayBufferView[] {
   if (typeof buffer === 'string') return [Buffer.from(buffer)]
-  if (ArrayBuffer.isView(buffer)) return [buffer]
+  if (ArrayBuffer.isView(buffer)) return [validateView(buffer, 'buffer')]
   if (!Array.isArray(buffer)) throw invalidArgType('buffer', VIEW_TYPES, buffer)
   const list: ArrayBufferView[] = []
   for (const chunk of buffer) {
     if (typeof chunk === 'string') list.push(Buffer.from(chunk))
-    else if (ArrayBuffer.isView(chunk)) list.push(chunk)
+    else if (ArrayBuffer.isView(chunk)) list.push(validateView(chunk, 'buffer'))
     else throw invalidArgType('buffer list arguments', VIEW_TYPES, buffer)
   }
   return list

@@ -38,7 +38,7 @@ import { validateFunction, validatePort, validateSignal } from './args.js'
 import { ringOf } from './context.js'
 import { closeQuietly, setIntOption } from './system.js'
 import { codedError, errnoException, exceptionWithHostPort, invalidArgType, ringDisposed } from './errors.js'
-import { NAME_ROOM, datagramGroup, readDatagram, type RemoteInfo } from './dgram-receive.js'
+import { NAME_ROOM, datagramGroup, payloadOf, senderOf, type RemoteInfo } from './dgram-receive.js'
 import { Destinations, SendHeaders, encodeSendHeader, sendRequest, type SendCallback } from './dgram-send.js'
 import * as options from './dgram-options.js'
 
@@ -136,6 +136,7 @@ export class UdpSocket extends EventEmitter {
   #closed = false
   /** What waits for a bind that waits for a host name: sends, connect, close. */
   #queue: (() => void)[] | undefined
+  #closeQueued = false
   /** user_data of the armed receive, -1 when none. */
   #receive = -1
   #group: BufferRing | undefined
@@ -238,10 +239,14 @@ export class UdpSocket extends EventEmitter {
       else if (res < 0) failure = exceptionWithHostPort(res, 'bind', ip, port)
     }
     if (failure !== null) {
+      // What waited for the bind is dropped, as node:dgram drops it; a close() still closes.
       this.#bindState = BindState.Unbound
       this.#queue = undefined
       const error = failure
-      this.#emitSoon(later, () => this.emit('error', error))
+      this.#emitSoon(later, () => {
+        this.emit('error', error)
+        if (this.#closeQueued && !this.#closed) this.close()
+      })
       return
     }
     this.#listening(later)
@@ -353,15 +358,16 @@ export class UdpSocket extends EventEmitter {
   }
 
   readonly #onReceive = (res: number, flags: number): void => {
-    let datagram
+    let raw: Buffer | undefined
     if (flags & IORING_CQE_F_BUFFER) {
       const group = this.#group as BufferRing
-      if (res >= 0 && !this.#closed) datagram = readDatagram(group.copy(res, flags))
+      if (res >= 0 && !this.#closed) raw = group.copy(res, flags)
       else group.discard(res, flags)
     }
     // The socket's state is settled before a listener runs (and may throw).
     const error = flags & IORING_CQE_F_MORE ? undefined : this.#receiveEnded(res)
-    if (datagram !== undefined && !this.#closed) this.emit('message', datagram.message, datagram.rinfo)
+    const rinfo = raw === undefined ? undefined : senderOf(raw)
+    if (rinfo !== undefined && !this.#closed) this.emit('message', payloadOf(raw as Buffer), rinfo)
     if (error !== undefined) this.emit('error', error)
   }
 
@@ -377,7 +383,12 @@ export class UdpSocket extends EventEmitter {
       this.#release()
       return ringDisposed()
     }
-    if (res === ENOBUFS) (this.#group as BufferRing).reportExhausted()
+    if (res === ENOBUFS) {
+      // Every buffer went back as its datagram was copied: make them the kernel's before the new request can look.
+      const group = this.#group as BufferRing
+      group.reportExhausted()
+      group.flush()
+    }
     this.#startReceiving()
     // A connected socket hears of ICMP errors (ECONNREFUSED) here, as node:dgram's does.
     return res < 0 && res !== ENOBUFS && res !== ECANCELED ? errnoException(res, 'recvmsg') : undefined
@@ -541,13 +552,16 @@ export class UdpSocket extends EventEmitter {
   close(callback?: () => void): this {
     if (typeof callback === 'function') this.on('close', callback)
     if (this.#queue !== undefined) {
+      this.#closeQueued = true
       this.#queue.push(() => this.close())
       return this
     }
     this.#healthCheck()
     this.#closed = true
-    if (this.#receive >= 0 && !this.#ops.closed) this.#ops.cancel(this.#receive)
-    else this.#release()
+    // The receive request holds the socket: it goes when the request has ended
+    // (a disposed ring ends it itself).
+    if (this.#receive < 0) this.#release()
+    else if (!this.#ops.closed) this.#ops.cancel(this.#receive)
     return this
   }
 

@@ -240,10 +240,13 @@ describe.skipIf(!MULTISHOT_RECVMSG)('UDP: datagrams both ways', () => {
   it('datagrams larger than the receive buffers arrive cut, flagged rinfo.truncated (MSG_TRUNC)', async () => {
     const ring = new IoUring({ entries: 64 })
     try {
+      expect(thrown(() => setDatagramBuffers(ring, { entries: 12 }))).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' })
+      expect(thrown(() => setDatagramBuffers(ring, { messageSize: -1 }))).toMatchObject({ code: 'ERR_OUT_OF_RANGE' })
       setDatagramBuffers(ring, { entries: 8, messageSize: 1000 })
       const receiver = udp({ type: 'udp4', ring })
       const port = await bound(receiver, '127.0.0.1')
       expect(thrown(() => setDatagramBuffers(ring, { entries: 16 }))).toMatchObject({ code: 'ERR_INVALID_STATE' })
+      expect(thrown(() => setDatagramBuffers(ring, { entries: 12 }))).toMatchObject({ code: 'ERR_INVALID_STATE' })
       const sender = udp('udp4')
       for (const size of [1000, 1001, 3000]) {
         const data = randomBytes(size)
@@ -564,6 +567,18 @@ describe.skipIf(!MULTISHOT_RECVMSG)('UDP: send() errors as node:dgram', () => {
     expect(ours).toEqual(theirs)
   })
 
+  it('a view whose memory could go away under the kernel is refused before anything is sent', () => {
+    const socket = udp('udp4')
+    const memory = new ArrayBuffer(8)
+    const detached = new Uint8Array(memory)
+    structuredClone(memory, { transfer: [memory] })
+    const resizable = new (ArrayBuffer as unknown as new (size: number, options: { maxByteLength: number }) => ArrayBuffer)(8, { maxByteLength: 64 })
+    expect(thrown(() => socket.send(detached, 1234, '127.0.0.1'))).toMatchObject({ code: 'ERR_INVALID_STATE' })
+    expect(thrown(() => socket.send(['ok', new Uint8Array(resizable)], 1234, '127.0.0.1'))).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' })
+    expect(thrown(() => socket.send(new Uint8Array(resizable), 0, 4, 1234, '127.0.0.1'))).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' })
+    expect(socket.getSendQueueCount()).toBe(0)
+  })
+
   it('a socket never bound: the option setters fail with EBADF, as node:dgram says', () => {
     const calls: ((socket: AnySocket) => unknown)[] = [
       (s) => s.address(),
@@ -807,6 +822,33 @@ describe.skipIf(!MULTISHOT_RECVMSG)('UDP: closing', () => {
       results.push(events)
     }
     expect(results[1]).toEqual(results[0])
+  })
+
+  it('a close() queued behind a bind that fails still closes; the sends queued with it are dropped, as node:dgram drops them', async () => {
+    const lookup = (_host: string, _family: number, callback: (err: Error | null, address: string) => void) => setImmediate(callback, Object.assign(new Error('no such host'), { code: 'ENOTFOUND' }), '')
+    const socket = udp({ type: 'udp4', lookup })
+    let sendCallbacks = 0
+    socket.bind(0, 'nowhere')
+    socket.send('dropped', 1234, '127.0.0.1', () => sendCallbacks++)
+    const closing = new Promise((resolve) => socket.close(() => resolve(undefined)))
+    const [err] = await once(socket, 'error')
+    expect(err).toMatchObject({ code: 'ENOTFOUND' })
+    await closing
+    expect(sendCallbacks).toBe(0)
+  })
+
+  it('close() while its ring is being disposed: one close event', async () => {
+    const ring = new IoUring({ entries: 64 })
+    const socket = createSocket({ type: 'udp4', ring })
+    await bound(socket, '127.0.0.1')
+    let closes = 0
+    socket.on('close', () => closes++)
+    socket.on('error', () => {})
+    const disposal = ring.dispose()
+    socket.close()
+    await disposal
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(closes).toBe(1)
   })
 
   it('an AbortSignal closes the socket, and Symbol.asyncDispose does', async () => {
