@@ -104,14 +104,9 @@ export function setMulticastInterface(fd: number, interfaceAddress: string): num
 export function setMembership(fd: number, join: boolean, group: string, interfaceAddress: string | undefined): number {
   const parsedGroup = parseAddress(group)
   if (parsedGroup === undefined) return EINVAL
-  const iface = interfaceAddress === undefined ? undefined : parseAddress(interfaceAddress)
-  if (interfaceAddress !== undefined && iface?.family !== parsedGroup.family) return EINVAL
-  if (parsedGroup.family === 4) {
-    const mreq = new Uint8Array(8)
-    mreq.set(parsedGroup.bytes, 0)
-    if (iface !== undefined) mreq.set(iface.bytes, 4)
-    return native.setsockopt(fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, mreq)
-  }
+  const iface = interfaceFor(interfaceAddress, parsedGroup.family)
+  if (iface === null) return EINVAL
+  if (parsedGroup.family === 4) return native.setsockopt(fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, ipMreq(parsedGroup, iface))
   const mreq = new Uint8Array(20)
   mreq.set(parsedGroup.bytes, 0)
   new DataView(mreq.buffer).setUint32(16, iface?.scope ?? 0, true)
@@ -126,21 +121,30 @@ export function setSourceMembership(fd: number, join: boolean, source: string, g
   const parsedGroup = parseAddress(group)
   const parsedSource = parseAddress(source)
   if (parsedGroup === undefined || parsedSource?.family !== parsedGroup.family) return EINVAL
-  const iface = interfaceAddress === undefined ? undefined : parseAddress(interfaceAddress)
-  if (interfaceAddress !== undefined && iface?.family !== parsedGroup.family) return EINVAL
-  if (parsedGroup.family === 4) {
-    const mreq = new Uint8Array(12)
-    mreq.set(parsedGroup.bytes, 0)
-    if (iface !== undefined) mreq.set(iface.bytes, 4)
-    mreq.set(parsedSource.bytes, 8)
-    return native.setsockopt(fd, IPPROTO_IP, join ? IP_ADD_SOURCE_MEMBERSHIP : IP_DROP_SOURCE_MEMBERSHIP, mreq)
-  }
+  const iface = interfaceFor(interfaceAddress, parsedGroup.family)
+  if (iface === null) return EINVAL
+  if (parsedGroup.family === 4) return native.setsockopt(fd, IPPROTO_IP, join ? IP_ADD_SOURCE_MEMBERSHIP : IP_DROP_SOURCE_MEMBERSHIP, ipMreq(parsedGroup, iface, parsedSource))
   const request = new Uint8Array(GROUP_SOURCE_REQ_SIZE)
-  const view = new DataView(request.buffer)
-  view.setUint32(0, iface?.scope ?? 0, true)
+  new DataView(request.buffer).setUint32(0, iface?.scope ?? 0, true)
   request.set(sockaddrOf(group, 0), GSR_GROUP)
   request.set(sockaddrOf(source, 0), GSR_SOURCE)
   return native.setsockopt(fd, IPPROTO_IPV6, join ? MCAST_JOIN_SOURCE_GROUP : MCAST_LEAVE_SOURCE_GROUP, request)
+}
+
+/** The interface a membership in a group of `family` names: undefined for the kernel's choice, null when `address` is no address of that family. */
+function interfaceFor(address: string | undefined, family: 4 | 6): ParsedAddress | undefined | null {
+  if (address === undefined) return undefined
+  const parsed = parseAddress(address)
+  return parsed?.family === family ? parsed : null
+}
+
+/** struct ip_mreq (group, interface), or struct ip_mreq_source, whose source follows them. */
+function ipMreq(group: ParsedAddress, iface: ParsedAddress | undefined, source?: ParsedAddress): Uint8Array {
+  const mreq = new Uint8Array(source === undefined ? 8 : 12)
+  mreq.set(group.bytes, 0)
+  if (iface !== undefined) mreq.set(iface.bytes, 4)
+  if (source !== undefined) mreq.set(source.bytes, 8)
+  return mreq
 }
 
 const optionValue = new Int32Array(1)

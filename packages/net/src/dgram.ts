@@ -614,15 +614,18 @@ export class UdpSocket extends EventEmitter {
 
   /** Lets the process exit while this socket waits for datagrams. */
   unref(): this {
-    this.#refed = false
-    if (this.#receive >= 0) this.#ops.refRequest(this.#receive, false)
-    return this
+    return this.#keepAlive(false)
   }
 
   /** Keeps the process alive while this socket is bound (the default). */
   ref(): this {
-    this.#refed = true
-    if (this.#receive >= 0) this.#ops.refRequest(this.#receive, true)
+    return this.#keepAlive(true)
+  }
+
+  /** Whether the receive request (the one a bound socket always has) keeps the event loop alive. */
+  #keepAlive(refed: boolean): this {
+    this.#refed = refed
+    if (this.#receive >= 0) this.#ops.refRequest(this.#receive, refed)
     return this
   }
 
