@@ -318,9 +318,15 @@ export class UdpSocket extends EventEmitter {
     else process.nextTick(emit)
   }
 
-  /** What send(), connect() and membership changes do on a socket never bound: bind it to every address of its family and any port. */
-  #bindImplicitly(): void {
+  /**
+   * What send(), connect() and membership changes do on a socket never bound:
+   * bind it to every address of its family and any port. False when that
+   * failed at once ('error' follows): what called it is dropped, as node:dgram
+   * drops what waits for a bind that fails.
+   */
+  #bindImplicitly(): boolean {
     this.bind({ port: 0, exclusive: true }, null as unknown as () => void)
+    return this.#bindState !== BindState.Unbound
   }
 
   #enqueue(run: () => void): void {
@@ -415,7 +421,7 @@ export class UdpSocket extends EventEmitter {
     const connected = this.#connectState === ConnectState.Connected
     const { list, port, address, callback } = sendRequest(connected, args)
     this.#healthCheck()
-    if (this.#bindState === BindState.Unbound) this.#bindImplicitly()
+    if (this.#bindState === BindState.Unbound && !this.#bindImplicitly()) return
     if (list.length === 0) list.push(Buffer.alloc(0))
     if (this.#bindState !== BindState.Bound) return this.#enqueue(() => this.#sendTo(list, port, address, callback))
     this.#sendTo(list, port, address, callback)
@@ -492,8 +498,8 @@ export class UdpSocket extends EventEmitter {
     if (typeof address !== 'string') throw invalidArgType('address', 'of type string', address)
     this.#healthCheck()
     if (this.#connectState !== ConnectState.Disconnected) throw codedError('ERR_SOCKET_DGRAM_IS_CONNECTED', 'Already connected')
+    if (this.#bindState === BindState.Unbound && !this.#bindImplicitly()) return
     this.#connectState = ConnectState.Connecting
-    if (this.#bindState === BindState.Unbound) this.#bindImplicitly()
     const run = () => this.#connectTo(peerPort, address as string, callback as ((err?: Error) => void) | undefined)
     if (this.#bindState !== BindState.Bound) this.#enqueue(run)
     else run()

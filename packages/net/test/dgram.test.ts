@@ -888,10 +888,16 @@ describe.skipIf(!MULTISHOT_RECVMSG)('UDP: closing', () => {
     expect(ring.closed).toBe(true)
     // Its port is free again.
     expect(await bound(track(dgram.createSocket('udp4')), '127.0.0.1', port)).toBe(port)
-    // A socket made on a disposed ring cannot bind: the error says why.
+    // A socket made on a disposed ring cannot bind, even implicitly: the error says why, and it still closes.
     const late = createSocket({ type: 'udp4', ring })
     late.bind(0, '127.0.0.1')
     expect((await once(late, 'error'))[0]).toMatchObject({ code: 'ERR_IOURING_CLOSED' })
+    for (const implicit of [() => late.connect(port, '127.0.0.1'), () => late.send('x', port, '127.0.0.1')]) {
+      const error = once(late, 'error')
+      implicit()
+      expect((await error)[0]).toMatchObject({ code: 'ERR_IOURING_CLOSED' })
+    }
+    await closed(late)
   })
 })
 
