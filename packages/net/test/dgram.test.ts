@@ -262,6 +262,34 @@ describe.skipIf(!MULTISHOT_RECVMSG)('UDP: datagrams both ways', () => {
     }
   })
 
+  it('a burst far larger than the buffer ring: the receive is re-armed each time the buffers run out (ENOBUFS), and every datagram arrives', async () => {
+    const ring = new IoUring({ entries: 64 })
+    try {
+      setDatagramBuffers(ring, { entries: 4, messageSize: 64 })
+      const receiver = udp({ type: 'udp4', ring, recvBufferSize: 4 << 20 })
+      const port = await bound(receiver, '127.0.0.1')
+      const total = 2000
+      const seen = new Set<number>()
+      const all = new Promise<void>((resolve) => receiver.on('message', (message: Buffer) => {
+        seen.add(message.readUInt32LE(0))
+        if (seen.size === total) resolve()
+      }))
+      const sender = udp('udp4')
+      await bound(sender, '127.0.0.1')
+      // Sent in one turn of the event loop: they wait in the receive buffer while 4 buffers take them.
+      for (let i = 0; i < total; i++) {
+        const datagram = Buffer.alloc(8)
+        datagram.writeUInt32LE(i, 0)
+        sender.send(datagram, port, '127.0.0.1')
+      }
+      await all
+      expect(kernelDrops('udp4', port)).toBe(0)
+      await closed(receiver)
+    } finally {
+      await ring.dispose()
+    }
+  })
+
   it('payloads stay intact while the collector runs between sends (nothing the kernel reads is collected)', async () => {
     // Room for all 200 at once: they all go to the kernel in one io_uring_enter.
     const receiver = udp({ type: 'udp6', recvBufferSize: 4 << 20 })
