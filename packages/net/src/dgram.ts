@@ -32,10 +32,10 @@ import {
   setBufferSelect,
   writeMsghdr,
 } from '@iouring/ops'
-import { kernelAtLeast, kernelVersion, unsupported } from '@iouring/register'
 import { localAddress, peerAddress, sockaddrOf, type AddressInfo } from './address.js'
 import { validateFunction, validatePort, validateSignal } from './args.js'
 import { ringOf } from './context.js'
+import { requireDatagramKernel } from './fallback.js'
 import { closeQuietly, setIntOption } from './system.js'
 import { codedError, errnoException, exceptionWithHostPort, invalidArgType, ringDisposed } from './errors.js'
 import { NAME_ROOM, datagramGroup, payloadOf, senderOf, type RemoteInfo } from './dgram-receive.js'
@@ -94,10 +94,6 @@ const enum ConnectState {
 const ECANCELED = -125
 const ENOBUFS = -105
 const ENOTCONN = -107
-
-// A multishot recvmsg (Linux 6.0) writes each datagram into a provided buffer
-// (a buffer ring: 5.19) after an io_uring_recvmsg_out and the sender's address.
-const MULTISHOT_RECVMSG_SINCE = '6.0'
 
 /** The msghdr every multishot receive starts from: room for the sender's address, no ancillary data. The kernel only reads it. */
 const RECEIVE_MSGHDR = new DataView(new ArrayBuffer(MSGHDR_SIZE))
@@ -162,8 +158,8 @@ export class UdpSocket extends EventEmitter {
     this.#sendBufferSize = bufferSizeOption(opts.sendBufferSize)
     const signal = validateSignal(opts.signal)
     this.#ring = ringOf(opts.ring)
+    requireDatagramKernel()
     this.#ops = this.#ring.operations
-    if (!kernelAtLeast(MULTISHOT_RECVMSG_SINCE)) throw unsupported('multishot IORING_OP_RECVMSG', MULTISHOT_RECVMSG_SINCE, kernelVersion().release)
     if (typeof listener === 'function') this.on('message', listener)
     if (signal !== undefined) {
       const abort = () => {

@@ -1,3 +1,4 @@
+// @module-tag ring
 import dgram from 'node:dgram'
 import { once } from 'node:events'
 import { createHash, randomBytes } from 'node:crypto'
@@ -31,7 +32,7 @@ const implementations: [string, Make][] = [
 
 // A multishot recvmsg, which the UDP socket receives with, is Linux 6.0.
 const MULTISHOT_RECVMSG = kernelAtLeast('6.0')
-if (!MULTISHOT_RECVMSG) console.log('UDP tests skipped: multishot IORING_OP_RECVMSG needs Linux 6.0 or newer')
+if (!MULTISHOT_RECVMSG) console.log('UDP tests skipped: the UDP socket receives with multishot IORING_OP_RECVMSG, which needs Linux 6.0 or newer')
 
 // Every socket a test makes, closed after it.
 const open = new Set<Endpoint>()
