@@ -2,6 +2,7 @@
 // struct msghdr and iovecs one IORING_OP_SENDMSG reads, and the encoded
 // destination it names.
 import { isIP } from 'node:net'
+import type { IoUring } from '@iouring/core'
 import * as native from '@iouring/native'
 import { IOVEC_SIZE, MSGHDR_SIZE, writeIovecs, writeMsghdr } from '@iouring/ops'
 import { validateView } from '@iouring/register'
@@ -86,14 +87,15 @@ function chunksOf(buffer: unknown): ArrayBufferView[] {
 /** Iovecs a reused header slot has room for; a send of more chunks gets a block of its own. */
 const SLOT_CHUNKS = 4
 const SLOT_SIZE = MSGHDR_SIZE + IOVEC_SIZE * SLOT_CHUNKS
-/** Header slots of one socket: sends beyond this many in flight get blocks of their own. */
-const SLOTS = 128
+/** Header slots of one ring: sends beyond this many in flight get blocks of their own. */
+const SLOTS = 256
 
 /**
- * The struct msghdr and iovecs of a socket's sends in flight, in slots of one
- * block that are reused once a send has completed, so that a send allocates
- * nothing the kernel reads. The chunks stay where they are and the destination
- * is an encoded sockaddr (from Destinations): keep them alive until the CQE.
+ * The struct msghdr and iovecs of the sends in flight on one ring's UDP
+ * sockets, in slots of one block that are reused once a send has completed,
+ * so that a send allocates nothing the kernel reads. The chunks stay where
+ * they are and the destination is an encoded sockaddr (from Destinations):
+ * keep them alive until the CQE.
  */
 export class SendHeaders {
   readonly #memory = new ArrayBuffer(SLOTS * SLOT_SIZE)
@@ -115,6 +117,15 @@ export class SendHeaders {
   release(slot: number): void {
     this.#free.push(slot)
   }
+}
+
+const headersByRing = new WeakMap<IoUring, SendHeaders>()
+
+/** The header slots of `ring`'s UDP sockets, made on the first send. */
+export function sendHeaders(ring: IoUring): SendHeaders {
+  let headers = headersByRing.get(ring)
+  if (headers === undefined) headersByRing.set(ring, (headers = new SendHeaders()))
+  return headers
 }
 
 /** A block of its own holding a send's msghdr and iovecs; keep it alive until the CQE. */

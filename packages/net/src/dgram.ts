@@ -39,7 +39,7 @@ import { requireDatagramKernel } from './fallback.js'
 import { closeQuietly, setIntOption } from './system.js'
 import { codedError, errnoException, exceptionWithHostPort, invalidArgType, ringDisposed } from './errors.js'
 import { NAME_ROOM, datagramGroup, payloadOf, senderOf, type RemoteInfo } from './dgram-receive.js'
-import { Destinations, SendHeaders, encodeSendHeader, sendRequest, type SendCallback } from './dgram-send.js'
+import { Destinations, encodeSendHeader, sendHeaders, sendRequest, type SendCallback } from './dgram-send.js'
 import * as options from './dgram-options.js'
 
 export type UdpSocketType = 'udp4' | 'udp6'
@@ -139,8 +139,6 @@ export class UdpSocket extends EventEmitter {
   #refed = true
   #sendQueueSize = 0
   #sendQueueCount = 0
-  /** Header slots of the sends in flight, made on the first send. */
-  #headers: SendHeaders | undefined
   readonly #destinations: Destinations
 
   constructor(type: UdpSocketType | UdpSocketOptions, listener?: (message: Buffer, rinfo: RemoteInfo) => void) {
@@ -447,7 +445,7 @@ export class UdpSocket extends EventEmitter {
       if (callback !== undefined) process.nextTick(callback, ringDisposed())
       return
     }
-    const headers = (this.#headers ??= new SendHeaders())
+    const headers = sendHeaders(this.#ring)
     const slot = headers.acquire(list.length)
     const block = slot < 0 ? encodeSendHeader(list, to) : undefined
     const msghdr = block === undefined ? headers.write(slot, list, to) : native.addressOf(block)
