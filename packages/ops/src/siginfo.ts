@@ -4,12 +4,12 @@
 import { SIGINFO_CODE, SIGINFO_ERRNO, SIGINFO_PID, SIGINFO_SIGNO, SIGINFO_STATUS, SIGINFO_UID } from './layout.js'
 
 /** si_code values for SIGCHLD (CLD_*). */
-export const CLD_EXITED = 1
-export const CLD_KILLED = 2
-export const CLD_DUMPED = 3
-export const CLD_TRAPPED = 4
-export const CLD_STOPPED = 5
-export const CLD_CONTINUED = 6
+export const CLD_EXITED = 1,
+  CLD_KILLED = 2,
+  CLD_DUMPED = 3,
+  CLD_TRAPPED = 4,
+  CLD_STOPPED = 5,
+  CLD_CONTINUED = 6
 
 export interface ChildSiginfo {
   signo: number
