@@ -9,8 +9,11 @@ import { EPOLL_EVENTS, MSG_FLAGS, OPEN_FLAGS, POLL_EVENTS, RESOLVE_FLAGS, RWF_FL
  * table's prefix (see TABLES), `since` the kernel ('major.minor') in which
  * io_uring first accepted it. */
 export interface ConstantEntry {
+  /** The kernel's name without the table's prefix ('READV' for IORING_OP_READV). */
   readonly name: string
+  /** The constant's value. */
   readonly value: number
+  /** The kernel version ('major.minor') from which io_uring accepts it. */
   readonly since: string
 }
 
@@ -85,6 +88,7 @@ export const IORING_OP_NOP = 0,
 /** One past the last opcode of Linux 6.18 (NOP128 and URING_CMD128 are 6.19). */
 export const IORING_OP_LAST = 63
 
+/** Every IORING_OP_* opcode with the kernel version that added it. */
 export const OPCODES: readonly ConstantEntry[] = [
   { name: 'NOP', value: IORING_OP_NOP, since: '5.1' },
   { name: 'READV', value: IORING_OP_READV, since: '5.1' },
@@ -210,6 +214,7 @@ export const IORING_SETUP_IOPOLL = 1 << 0,
   IORING_SETUP_HYBRID_IOPOLL = 1 << 17,
   IORING_SETUP_CQE_MIXED = 1 << 18
 
+/** Every IORING_SETUP_* flag with the kernel version that added it. */
 export const SETUP_FLAGS: readonly ConstantEntry[] = [
   { name: 'IOPOLL', value: IORING_SETUP_IOPOLL, since: '5.1' },
   { name: 'SQPOLL', value: IORING_SETUP_SQPOLL, since: '5.1' },
@@ -256,6 +261,7 @@ export const IORING_FEAT_SINGLE_MMAP = 1 << 0,
   IORING_FEAT_RW_ATTR = 1 << 16,
   IORING_FEAT_NO_IOWAIT = 1 << 17
 
+/** Every IORING_FEAT_* bit with the kernel version that added it. */
 export const FEATURES: readonly ConstantEntry[] = [
   { name: 'SINGLE_MMAP', value: IORING_FEAT_SINGLE_MMAP, since: '5.4' },
   { name: 'NODROP', value: IORING_FEAT_NODROP, since: '5.5' },
@@ -288,6 +294,7 @@ export const IORING_ENTER_GETEVENTS = 1 << 0,
   IORING_ENTER_EXT_ARG_REG = 1 << 6,
   IORING_ENTER_NO_IOWAIT = 1 << 7
 
+/** Every IORING_ENTER_* flag with the kernel version that added it. */
 export const ENTER_FLAGS: readonly ConstantEntry[] = [
   { name: 'GETEVENTS', value: IORING_ENTER_GETEVENTS, since: '5.1' },
   { name: 'SQ_WAKEUP', value: IORING_ENTER_SQ_WAKEUP, since: '5.1' },
@@ -309,6 +316,7 @@ export const IORING_SQ_NEED_WAKEUP = 1 << 0,
   IORING_SQ_CQ_OVERFLOW = 1 << 1,
   IORING_SQ_TASKRUN = 1 << 2
 
+/** Every IORING_SQ_* ring flag with the kernel version that added it. */
 export const SQ_RING_FLAGS: readonly ConstantEntry[] = [
   { name: 'NEED_WAKEUP', value: IORING_SQ_NEED_WAKEUP, since: '5.1' },
   { name: 'CQ_OVERFLOW', value: IORING_SQ_CQ_OVERFLOW, since: '5.8' },
@@ -321,6 +329,7 @@ export const SQ_RING_FLAGS: readonly ConstantEntry[] = [
  */
 export const IORING_CQ_EVENTFD_DISABLED = 1 << 0
 
+/** Every IORING_CQ_* ring flag with the kernel version that added it. */
 export const CQ_RING_FLAGS: readonly ConstantEntry[] = [
   { name: 'EVENTFD_DISABLED', value: IORING_CQ_EVENTFD_DISABLED, since: '5.8' },
 ]
@@ -504,6 +513,7 @@ export const IORING_ZCRX_AREA_SHIFT = 48
 /** sqe->attr_type_mask */
 export const IORING_RW_ATTR_FLAG_PI = 1 << 0
 
+/** The IORING_RESTRICTION_* kinds with the kernel version that added each. */
 export const RESTRICTION_OPS: readonly ConstantEntry[] = [
   { name: 'REGISTER_OP', value: IORING_RESTRICTION_REGISTER_OP, since: '5.10' },
   { name: 'SQE_OP', value: IORING_RESTRICTION_SQE_OP, since: '5.10' },
@@ -511,6 +521,7 @@ export const RESTRICTION_OPS: readonly ConstantEntry[] = [
   { name: 'SQE_FLAGS_REQUIRED', value: IORING_RESTRICTION_SQE_FLAGS_REQUIRED, since: '5.10' },
 ]
 
+/** The IOU_PBUF_RING_* buffer-ring registration flags with the kernel version that added each. */
 export const PBUF_RING_FLAGS: readonly ConstantEntry[] = [
   { name: 'MMAP', value: IOU_PBUF_RING_MMAP, since: '6.4' },
   { name: 'INC', value: IOU_PBUF_RING_INC, since: '6.12' },
@@ -520,6 +531,7 @@ export const PBUF_RING_FLAGS: readonly ConstantEntry[] = [
 /** sqe->fsync_flags: sync data only, as fdatasync(2). */
 export const IORING_FSYNC_DATASYNC = 1 << 0
 
+/** The IORING_FSYNC_* flags with the kernel version that added each. */
 export const FSYNC_FLAGS: readonly ConstantEntry[] = [
   { name: 'DATASYNC', value: IORING_FSYNC_DATASYNC, since: '5.1' },
 ]
@@ -563,6 +575,7 @@ export const IORING_POLL_ADD_MULTI = 1 << 0,
   IORING_POLL_UPDATE_USER_DATA = 1 << 2,
   IORING_POLL_ADD_LEVEL = 1 << 3
 
+/** The IORING_POLL_* command flags with the kernel version that added each. */
 export const POLL_FLAGS: readonly ConstantEntry[] = [
   { name: 'ADD_MULTI', value: IORING_POLL_ADD_MULTI, since: '5.13' },
   { name: 'UPDATE_EVENTS', value: IORING_POLL_UPDATE_EVENTS, since: '5.13' },
@@ -583,6 +596,7 @@ export const IORING_ASYNC_CANCEL_ALL = 1 << 0,
   IORING_ASYNC_CANCEL_USERDATA = 1 << 4,
   IORING_ASYNC_CANCEL_OP = 1 << 5
 
+/** The IORING_ASYNC_CANCEL_* flags with the kernel version that added each. */
 export const CANCEL_FLAGS: readonly ConstantEntry[] = [
   { name: 'ALL', value: IORING_ASYNC_CANCEL_ALL, since: '5.19' },
   { name: 'FD', value: IORING_ASYNC_CANCEL_FD, since: '5.19' },
@@ -625,6 +639,7 @@ export const IORING_ACCEPT_MULTISHOT = 1 << 0,
   IORING_ACCEPT_DONTWAIT = 1 << 1,
   IORING_ACCEPT_POLL_FIRST = 1 << 2
 
+/** The IORING_ACCEPT_* flags with the kernel version that added each. */
 export const ACCEPT_FLAGS: readonly ConstantEntry[] = [
   { name: 'MULTISHOT', value: IORING_ACCEPT_MULTISHOT, since: '5.19' },
   { name: 'DONTWAIT', value: IORING_ACCEPT_DONTWAIT, since: '6.10' },
@@ -643,11 +658,13 @@ export const IORING_MSG_DATA = 0,
   IORING_MSG_RING_CQE_SKIP = 1 << 0,
   IORING_MSG_RING_FLAGS_PASS = 1 << 1
 
+/** The IORING_MSG_* MSG_RING commands with the kernel version that added each. */
 export const MSG_RING_COMMANDS: readonly ConstantEntry[] = [
   { name: 'DATA', value: IORING_MSG_DATA, since: '5.18' },
   { name: 'SEND_FD', value: IORING_MSG_SEND_FD, since: '6.0' },
 ]
 
+/** The IORING_MSG_RING_* flags with the kernel version that added each. */
 export const MSG_RING_FLAGS: readonly ConstantEntry[] = [
   { name: 'CQE_SKIP', value: IORING_MSG_RING_CQE_SKIP, since: '6.0' },
   { name: 'FLAGS_PASS', value: IORING_MSG_RING_FLAGS_PASS, since: '6.3' },
@@ -657,6 +674,7 @@ export const MSG_RING_FLAGS: readonly ConstantEntry[] = [
 /** FIXED_FD_INSTALL flag: the installed descriptor is not close-on-exec. */
 export const IORING_FIXED_FD_NO_CLOEXEC = 1 << 0
 
+/** The IORING_FIXED_FD_* flags with the kernel version that added each. */
 export const FIXED_FD_INSTALL_FLAGS: readonly ConstantEntry[] = [
   { name: 'NO_CLOEXEC', value: IORING_FIXED_FD_NO_CLOEXEC, since: '6.8' },
 ]
@@ -673,6 +691,7 @@ export const IORING_NOP_INJECT_RESULT = 1 << 0,
   IORING_NOP_TW = 1 << 4,
   IORING_NOP_CQE32 = 1 << 5
 
+/** The IORING_NOP_* flags with the kernel version that added each. */
 export const NOP_FLAGS: readonly ConstantEntry[] = [
   { name: 'INJECT_RESULT', value: IORING_NOP_INJECT_RESULT, since: '6.10' },
   { name: 'FILE', value: IORING_NOP_FILE, since: '6.14' },
@@ -690,6 +709,7 @@ export const IORING_URING_CMD_FIXED = 1 << 0,
   IORING_URING_CMD_MULTISHOT = 1 << 1,
   IORING_URING_CMD_MASK = IORING_URING_CMD_FIXED | IORING_URING_CMD_MULTISHOT
 
+/** The IORING_URING_CMD_* flags with the kernel version that added each. */
 export const URING_CMD_FLAGS: readonly ConstantEntry[] = [
   { name: 'FIXED', value: IORING_URING_CMD_FIXED, since: '6.1' },
   { name: 'MULTISHOT', value: IORING_URING_CMD_MULTISHOT, since: '6.18' },
@@ -702,6 +722,7 @@ export const SOCKET_URING_OP_SIOCINQ = 0,
   SOCKET_URING_OP_SETSOCKOPT = 3,
   SOCKET_URING_OP_TX_TIMESTAMP = 4
 
+/** The SOCKET_URING_OP_* socket commands with the kernel version that added each. */
 export const SOCKET_URING_OPS: readonly ConstantEntry[] = [
   { name: 'SIOCINQ', value: SOCKET_URING_OP_SIOCINQ, since: '6.7' },
   { name: 'SIOCOUTQ', value: SOCKET_URING_OP_SIOCOUTQ, since: '6.7' },
@@ -727,6 +748,7 @@ export const SPLICE_F_MOVE = 0x01,
 /** io_uring's own: splice_fd_in is a fixed file index. */
 export const SPLICE_F_FD_IN_FIXED = 0x80000000
 
+/** The SPLICE_F_* flags with the kernel version from which io_uring takes each. */
 export const SPLICE_FLAGS: readonly ConstantEntry[] = [
   { name: 'MOVE', value: SPLICE_F_MOVE, since: '5.7' },
   { name: 'NONBLOCK', value: SPLICE_F_NONBLOCK, since: '5.7' },
@@ -737,11 +759,15 @@ export const SPLICE_FLAGS: readonly ConstantEntry[] = [
 
 // ---- every table, by name, with the prefix that turns an entry name back into
 // the kernel's -----------------------------------------------------------------------------
+/** One family of constants: its entries and the prefix that turns an entry's name back into the kernel's. */
 export interface ConstantTable {
+  /** Prepended to an entry's name, it gives the kernel's name ('IORING_OP_'). */
   readonly prefix: string
+  /** The family's members, in the kernel's order. */
   readonly entries: readonly ConstantEntry[]
 }
 
+/** Every constant family by name, with its prefix: each kernel name and version in one place, for code that lists them. */
 export const TABLES = {
   OPCODES: { prefix: 'IORING_OP_', entries: OPCODES },
   SQE_FLAGS: { prefix: 'IOSQE_', entries: SQE_FLAGS_TABLE },

@@ -16,20 +16,34 @@ export const SQE128_SIZE = 128
  * would cost V8 a module-variable load per use (a third of a NOP's encoding).
  */
 export const enum Sqe {
-  OPCODE = 0, // __u8
-  FLAGS = 1, // __u8, IOSQE_*
-  IOPRIO = 2, // __u16; also recv/send, accept and zc flags
-  FD = 4, // __s32
-  OFF = 8, // __u64 union
-  ADDR = 16, // __u64 union
-  LEN = 24, // __u32
-  RW_FLAGS = 28, // __u32 op-flags union
-  USER_DATA = 32, // __u64
-  BUF_INDEX = 40, // __u16 union
-  PERSONALITY = 42, // __u16
-  FILE_INDEX = 44, // __u32 union
-  ADDR3 = 48, // __u64
-  PAD2 = 56, // __u64 __pad2[1]
+  /** __u8 opcode (IORING_OP_*) */
+  OPCODE = 0,
+  /** __u8 flags (IOSQE_*) */
+  FLAGS = 1,
+  /** __u16 ioprio; also the send/recv, accept and zero-copy flags */
+  IOPRIO = 2,
+  /** __s32 fd, or a registered file index with IOSQE_FIXED_FILE */
+  FD = 4,
+  /** __u64 off (union with addr2, cmd_op) */
+  OFF = 8,
+  /** __u64 addr (union with splice_off_in) */
+  ADDR = 16,
+  /** __u32 len */
+  LEN = 24,
+  /** __u32 op-flags union (rw_flags, msg_flags, open_flags, ...) */
+  RW_FLAGS = 28,
+  /** __u64 user_data, echoed in the CQE */
+  USER_DATA = 32,
+  /** __u16 buf_index (union with buf_group) */
+  BUF_INDEX = 40,
+  /** __u16 personality */
+  PERSONALITY = 42,
+  /** __u32 file_index (union with splice_fd_in, optlen, addr_len) */
+  FILE_INDEX = 44,
+  /** __u64 addr3 */
+  ADDR3 = 48,
+  /** __u64 __pad2[1] */
+  PAD2 = 56,
 }
 
 /**

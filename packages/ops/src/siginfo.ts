@@ -11,17 +11,23 @@ export const CLD_EXITED = 1,
   CLD_STOPPED = 5,
   CLD_CONTINUED = 6
 
+/** What waitid(2) reports about a child, from the siginfo_t WAITID fills. */
 export interface ChildSiginfo {
+  /** si_signo: SIGCHLD. */
   signo: number
+  /** si_errno (0). */
   errno: number
   /** CLD_EXITED, CLD_KILLED, ... */
   code: number
+  /** The child's process id. */
   pid: number
+  /** The child's real user id. */
   uid: number
   /** The exit status for CLD_EXITED, else the signal number. */
   status: number
 }
 
+/** Reads the SIGCHLD fields of the siginfo_t at `at`. */
 export function decodeSiginfo(view: DataView, at: number): ChildSiginfo {
   return {
     signo: view.getInt32(at + SIGINFO_SIGNO, true),

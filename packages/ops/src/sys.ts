@@ -71,6 +71,7 @@ export const O_RDONLY = 0o0,
   O_PATH = 0o10000000,
   O_TMPFILE = 0o20000000 | O_DIRECTORY
 
+/** The O_* open flags with the kernel version from which io_uring takes each. */
 export const OPEN_FLAGS: readonly ConstantEntry[] = [
   { name: 'RDONLY', value: O_RDONLY, since: '5.6' },
   { name: 'WRONLY', value: O_WRONLY, since: '5.6' },
@@ -102,6 +103,7 @@ export const RESOLVE_NO_XDEV = 0x01,
   RESOLVE_IN_ROOT = 0x10,
   RESOLVE_CACHED = 0x20
 
+/** The RESOLVE_* flags with the kernel version from which io_uring takes each. */
 export const RESOLVE_FLAGS: readonly ConstantEntry[] = [
   { name: 'NO_XDEV', value: RESOLVE_NO_XDEV, since: '5.6' },
   { name: 'NO_MAGICLINKS', value: RESOLVE_NO_MAGICLINKS, since: '5.6' },
@@ -126,6 +128,7 @@ export const POLLIN = 0x0001,
   POLLMSG = 0x0400,
   POLLRDHUP = 0x2000
 
+/** The POLL* events with the kernel version from which io_uring takes each. */
 export const POLL_EVENTS: readonly ConstantEntry[] = [
   { name: 'IN', value: POLLIN, since: '5.1' },
   { name: 'PRI', value: POLLPRI, since: '5.1' },
@@ -162,6 +165,7 @@ export const EPOLLIN = 0x00000001,
   EPOLLONESHOT = 0x40000000,
   EPOLLET = 0x80000000
 
+/** The EPOLL* events with the kernel version from which io_uring takes each. */
 export const EPOLL_EVENTS: readonly ConstantEntry[] = [
   { name: 'IN', value: EPOLLIN, since: '5.6' },
   { name: 'PRI', value: EPOLLPRI, since: '5.6' },
@@ -256,6 +260,7 @@ export const MSG_OOB = 0x1,
   MSG_FASTOPEN = 0x20000000,
   MSG_CMSG_CLOEXEC = 0x40000000
 
+/** The MSG_* flags with the kernel version from which io_uring takes each. */
 export const MSG_FLAGS: readonly ConstantEntry[] = [
   { name: 'OOB', value: MSG_OOB, since: '5.3' },
   { name: 'PEEK', value: MSG_PEEK, since: '5.3' },
@@ -290,6 +295,7 @@ export const RWF_HIPRI = 0x01,
   RWF_DONTCACHE = 0x80,
   RWF_NOSIGNAL = 0x100
 
+/** The RWF_* flags with the kernel version from which io_uring takes each. */
 export const RWF_FLAGS: readonly ConstantEntry[] = [
   { name: 'HIPRI', value: RWF_HIPRI, since: '5.1' },
   { name: 'DSYNC', value: RWF_DSYNC, since: '5.1' },
