@@ -411,7 +411,7 @@ export const MSGHDR_SIZE = 56,
   MSGHDR_CONTROLLEN = 40, // size_t
   MSGHDR_FLAGS = 48 // int
 
-/** struct ucred (SCM_CREDENTIALS): pid, uid, gid: its size and its fields' byte offsets. */
+/** struct ucred (SCM_CREDENTIALS): pid, uid, gid. Its size and its fields' byte offsets. */
 export const UCRED_SIZE = 12,
   UCRED_PID = 0,
   UCRED_UID = 4,
