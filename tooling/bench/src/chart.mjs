@@ -16,7 +16,7 @@ const BARS = 380 // the bars' column; the value text follows the bar
 const ROW = 22
 const TITLE_CHARS = 150
 const COLORS = { iouring: '#2f6fdf', node: '#8c8c8c', c: '#e0892b', other: '#5aa469' }
-const LEGEND = [['iouring', '@iouring'], ['node', 'Node.js today'], ['c', 'C (liburing, fio)'], ['other', 'other']]
+const LEGEND = [['iouring', '@iouring'], ['node', 'Node.js today'], ['c', 'C (liburing, fio)'], ['other', 'for reference']]
 
 /** Whose a row is: @iouring's, Node.js's own, C's (the floor), or other. */
 export function rowKind(name) {
