@@ -18,8 +18,11 @@ export interface DatagramBufferOptions {
 
 /** What the sender of a datagram is, as node:dgram's 'message' event gives it. */
 export interface RemoteInfo {
+  /** The sender's address. */
   address: string
+  /** 'IPv4' or 'IPv6'. */
   family: 'IPv4' | 'IPv6'
+  /** The sender's port. */
   port: number
   /** Bytes of the message. */
   size: number

@@ -42,6 +42,7 @@ import { NAME_ROOM, datagramGroup, payloadOf, senderOf, type RemoteInfo } from '
 import { Destinations, encodeSendHeader, sendHeaders, sendRequest, type SendCallback } from './dgram-send.js'
 import * as options from './dgram-options.js'
 
+/** The address family of a UDP socket: 'udp4' (IPv4) or 'udp6' (IPv6). */
 export type UdpSocketType = 'udp4' | 'udp6'
 
 /** A lookup function as node:dgram's `lookup` option takes it: called with the host name and the socket's family (4 or 6). */
@@ -49,6 +50,7 @@ export type DgramLookupFunction = (hostname: string, family: number, callback: (
 
 /** Options of createSocket(), as node:dgram's, plus the ring to use. */
 export interface UdpSocketOptions {
+  /** The socket's family: 'udp4' or 'udp6'. */
   type: UdpSocketType
   /** SO_REUSEADDR: bind() succeeds on an address another socket with it is bound to. */
   reuseAddr?: boolean
@@ -60,6 +62,7 @@ export interface UdpSocketOptions {
   recvBufferSize?: number
   /** SO_SNDBUF, set when the socket binds. */
   sendBufferSize?: number
+  /** Resolves host names for bind(), connect() and send() (default: dns.lookup). */
   lookup?: DgramLookupFunction
   /** close() when aborted. */
   signal?: AbortSignal
@@ -69,7 +72,9 @@ export interface UdpSocketOptions {
 
 /** bind() options, as node:dgram's. */
 export interface BindOptions {
+  /** The port; 0 or omitted: one the system picks. */
   port?: number
+  /** The address to bind to; omitted: every address of the socket's family ('0.0.0.0' or '::'). */
   address?: string
   /** Accepted for compatibility: a socket here is never shared with cluster workers. */
   exclusive?: boolean

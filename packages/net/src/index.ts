@@ -1,7 +1,11 @@
-// @iouring/net: node:net's Server and Socket and node:dgram's UDP socket on
-// io_uring, and the socket operations as promises on any ring. Where io_uring
-// cannot carry them (fallback.ts), Server, Socket, UdpSocket and the functions
-// making them are node:net's and node:dgram's.
+/**
+ * @iouring/net: node:net's Server and Socket and node:dgram's UDP socket on
+ * io_uring, and the socket operations as promises on any ring. Where io_uring
+ * cannot carry them (fallback.ts), Server, Socket, UdpSocket and the functions
+ * making them are node:net's and node:dgram's.
+ *
+ * @module @iouring/net
+ */
 import * as dgram from 'node:dgram'
 import * as nodeNet from 'node:net'
 import { Server as RingServer, type ServerOpts } from './server.js'
@@ -18,6 +22,10 @@ export type Server = RingServer
 /** node:net's Socket on io_uring; node:net's own where @iouring/net falls back. */
 export const Socket = (fallsBack ? nodeNet.Socket : RingSocket) as typeof RingSocket
 export type Socket = RingSocket
+/**
+ * serveHttp(app[, options]): a Server whose connections node:http's server `app` serves (each accepted socket
+ * is emitted to `app` as a 'connection'); listen on the returned server, not on `app`.
+ */
 export const serveHttp = httpServing(Server)
 export type { ServerOpts, ListenOptions, DropArgument } from './server.js'
 export { ThreadedServer } from './threads.js'
