@@ -3,6 +3,9 @@
 // Makes the prebuilds that ship in the package and checks them with readelf.
 //
 //   node scripts/prebuild.js [target...]   build each target (default: all), then check it
+//   node scripts/prebuild.js --available   build each target whose compiler this machine has,
+//                                          saying which it skips (CI: a fresh machine has the
+//                                          host's compiler only)
 //   node scripts/prebuild.js --check [dir] check that dir (default: this package) holds exactly
 //                                          one valid prebuild per target and nothing else
 //
@@ -131,13 +134,27 @@ function onPath (command) {
 
 function main (args) {
   if (args[0] === '--check') return report(check(path.resolve(args[1] ?? root)))
-  const unknown = args.filter((id) => !TARGETS.some((target) => target.id === id))
+  const unknown = args.filter((id) => id !== '--available' && !TARGETS.some((target) => target.id === id))
   if (unknown.length > 0) {
     console.error(`unknown target ${unknown.join(', ')}; the targets are ${TARGETS.map((t) => t.id).join(', ')}`)
     return 1
   }
-  const targets = args.length === 0 ? TARGETS : TARGETS.filter((target) => args.includes(target.id))
-  const missing = [...new Set(targets.flatMap((t) => [t.cc, t.strip, 'readelf']).filter((command) => !onPath(command)))]
+  const available = args[0] === '--available'
+  const tools = (target) => [target.cc, target.strip, 'readelf']
+  let targets = args.length === 0 || available ? TARGETS : TARGETS.filter((target) => args.includes(target.id))
+  if (available) {
+    // The host's own target builds with whatever C compiler it has.
+    targets = targets.map((t) => (t.arch === process.arch && t.libc === 'glibc' && !tools(t).every(onPath) ? { ...t, cc: 'cc', strip: 'strip' } : t))
+    for (const target of targets.filter((t) => !tools(t).every(onPath))) {
+      console.log(`${target.id}: skipped, ${tools(target).filter((command) => !onPath(command)).join(', ')} not found (scripts/install-toolchains.sh installs them)`)
+    }
+    targets = targets.filter((t) => tools(t).every(onPath))
+    if (targets.length === 0) {
+      console.error('no target has its compiler on this machine')
+      return 1
+    }
+  }
+  const missing = [...new Set(targets.flatMap(tools).filter((command) => !onPath(command)))]
   if (missing.length > 0) {
     console.error(`${missing.join(', ')} not found; scripts/install-toolchains.sh installs them (Debian, Ubuntu)`)
     return 1

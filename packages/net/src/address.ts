@@ -9,8 +9,11 @@ import { invalidArgValue } from './errors.js'
 
 /** An address as node:net reports it: `server.address()`, `socket.address()`. */
 export interface AddressInfo {
+  /** The address as text ('127.0.0.1', '::1'). */
   address: string
+  /** 'IPv4' or 'IPv6'. */
   family: 'IPv4' | 'IPv6'
+  /** The port. */
   port: number
 }
 

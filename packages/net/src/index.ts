@@ -1,9 +1,16 @@
-// @iouring/net: node:net's Server and Socket on io_uring, and the socket
-// operations as promises on any ring. Where io_uring cannot carry them
-// (fallback.ts), Server, Socket and the functions making them are node:net's.
+/**
+ * @iouring/net: node:net's Server and Socket and node:dgram's UDP socket on
+ * io_uring, and the socket operations as promises on any ring. Where io_uring
+ * cannot carry them (fallback.ts), Server, Socket, UdpSocket and the functions
+ * making them are node:net's and node:dgram's.
+ *
+ * @module @iouring/net
+ */
+import * as dgram from 'node:dgram'
 import * as nodeNet from 'node:net'
 import { Server as RingServer, type ServerOpts } from './server.js'
 import { Socket as RingSocket, type SocketConnectOpts, type SocketConstructorOpts } from './socket.js'
+import { UdpSocket as RingUdpSocket, createSocket as createRingSocket } from './dgram.js'
 import { normalizeArgs } from './args.js'
 import { fallsBack } from './fallback.js'
 import { httpServing } from './http.js'
@@ -15,6 +22,10 @@ export type Server = RingServer
 /** node:net's Socket on io_uring; node:net's own where @iouring/net falls back. */
 export const Socket = (fallsBack ? nodeNet.Socket : RingSocket) as typeof RingSocket
 export type Socket = RingSocket
+/**
+ * serveHttp(app[, options]): a Server whose connections node:http's server `app` serves (each accepted socket
+ * is emitted to `app` as a 'connection'); listen on the returned server, not on `app`.
+ */
 export const serveHttp = httpServing(Server)
 export type { ServerOpts, ListenOptions, DropArgument } from './server.js'
 export { ThreadedServer } from './threads.js'
@@ -25,6 +36,14 @@ export { SocketOperations, sockets } from './operations.js'
 export type { SocketTarget, SendOptions, RecvOptions, AcceptOptions, Accepted, OutgoingMessage, IncomingMessage, IncomingChunk, Take } from './operations.js'
 export { setReceiveBuffers } from './context.js'
 export type { ReceiveBufferOptions } from './context.js'
+/** node:dgram's Socket on io_uring; node:dgram's own where @iouring/net falls back. */
+export const UdpSocket = (fallsBack ? dgram.Socket : RingUdpSocket) as typeof RingUdpSocket
+export type UdpSocket = RingUdpSocket
+/** A new UDP socket, as node:dgram's createSocket(type[, listener]) or createSocket(options[, listener]); node:dgram's own where @iouring/net falls back. */
+export const createSocket = (fallsBack ? dgram.createSocket : createRingSocket) as typeof createRingSocket
+export type { UdpSocketOptions, UdpSocketType, BindOptions, RemoteInfo, DgramLookupFunction } from './dgram.js'
+export { setDatagramBuffers } from './dgram-receive.js'
+export type { DatagramBufferOptions } from './dgram-receive.js'
 export { isIP, isIPv4, isIPv6 } from 'node:net'
 
 /**

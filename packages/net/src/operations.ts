@@ -86,6 +86,7 @@ export interface AcceptOptions extends OpOptions {
 
 /** What accept() resolves to: the new socket's fd (or registered slot) and its peer. */
 export interface Accepted {
+  /** The accepted socket's fd, or its registered file slot when accepted direct. */
   fd: number
   /** The peer's address; a path (often '') for a Unix socket. */
   address: AddressInfo | string | undefined
@@ -93,8 +94,11 @@ export interface Accepted {
 
 /** A message to sendmsg: data in pieces, an optional destination and ancillary data (SCM_RIGHTS passes fds). */
 export interface OutgoingMessage {
+  /** The data, in pieces (one iovec each). */
   buffers: readonly ArrayBufferView[]
+  /** The destination, for an unconnected datagram socket. */
   to?: SocketTarget
+  /** Ancillary data to send (`{ kind: 'rights', fds }` passes fds). */
   control?: readonly ControlMessage[]
 }
 
@@ -112,9 +116,13 @@ export interface IncomingMessage {
 
 /** One datagram or chunk of recvmsgMultishot. */
 export interface IncomingChunk {
+  /** The bytes received: a copy the caller keeps. */
   data: Buffer
+  /** The sender (datagram sockets), when any. */
   from: AddressInfo | string | undefined
+  /** Ancillary data received with it. */
   control: ControlMessage[]
+  /** MSG_* flags the kernel set (MSG_TRUNC, MSG_CTRUNC, ...). */
   flags: number
 }
 
@@ -133,6 +141,7 @@ const SHUT = { read: 0, write: 1, both: 2 } as const
  * level the kernel takes there) and the system call for the others.
  */
 export class SocketOperations {
+  /** The ring these operations run on. */
   readonly ring: IoUring
   readonly #ops: Operations
 

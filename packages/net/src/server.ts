@@ -32,11 +32,15 @@ const TRANSIENT = new Set([-103 /* ECONNABORTED */, -11 /* EAGAIN */, -4 /* EINT
 
 /** Options of createServer(), as node:net's, plus the ring to use. */
 export interface ServerOpts {
+  /** Keep an accepted socket's writable side open after its peer ends (default false). */
   allowHalfOpen?: boolean
   /** Accepted sockets start paused: nothing is received until resume(). */
   pauseOnConnect?: boolean
+  /** Set TCP_NODELAY on accepted sockets. */
   noDelay?: boolean
+  /** Turn on TCP keep-alive on accepted sockets. */
   keepAlive?: boolean
+  /** Milliseconds of idleness before the first keep-alive probe. */
   keepAliveInitialDelay?: number
   /** The ring whose operations carry the server's and its sockets' I/O: default, this thread's defaultRing(). */
   ring?: IoUring
@@ -46,28 +50,41 @@ export interface ServerOpts {
 
 /** listen() options, as node:net's. */
 export interface ListenOptions {
+  /** The TCP port; 0 or omitted: one the system picks. */
   port?: number | string
+  /** The address to listen on; omitted: :: (or 0.0.0.0 where IPv6 is not available). */
   host?: string
   /** A Unix socket path, or '\0name' in the abstract namespace. */
   path?: string
+  /** The listen(2) backlog (default 511). */
   backlog?: number
   /** Accepted for compatibility: a server here is never shared with cluster workers. */
   exclusive?: boolean
+  /** Make a Unix socket's file readable by all users. */
   readableAll?: boolean
+  /** Make a Unix socket's file writable by all users. */
   writableAll?: boolean
+  /** On '::', accept IPv6 only (IPV6_V6ONLY). */
   ipv6Only?: boolean
   /** SO_REUSEPORT: several listeners (processes, threads) on one port share its connections. */
   reusePort?: boolean
+  /** Closes the server when aborted. */
   signal?: AbortSignal
 }
 
 /** What the 'drop' event carries about a connection refused by maxConnections. */
 export interface DropArgument {
+  /** The address the connection came in on. */
   localAddress?: string
+  /** The port it came in on. */
   localPort?: number
+  /** 'IPv4' or 'IPv6'. */
   localFamily?: string
+  /** The peer's address. */
   remoteAddress?: string
+  /** The peer's port. */
   remotePort?: number
+  /** 'IPv4' or 'IPv6'. */
   remoteFamily?: string
 }
 

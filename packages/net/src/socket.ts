@@ -67,12 +67,17 @@ export interface SocketConstructorOpts {
   fd?: number
   /** Keep the writable side open after the peer ends (default false). */
   allowHalfOpen?: boolean
+  /** With `fd`: whether reads are allowed. */
   readable?: boolean
+  /** With `fd`: whether writes are allowed. */
   writable?: boolean
   /** Destroys the socket with an AbortError when aborted. */
   signal?: AbortSignal
+  /** Set TCP_NODELAY once connected. */
   noDelay?: boolean
+  /** Turn on TCP keep-alive once connected. */
   keepAlive?: boolean
+  /** Milliseconds of idleness before the first keep-alive probe. */
   keepAliveInitialDelay?: number
   /** The ring whose operations carry this socket's I/O: default, this thread's defaultRing(). */
   ring?: IoUring
@@ -87,17 +92,29 @@ export interface SocketConstructorOpts {
 
 /** connect() options for TCP, as node:net's. */
 export interface TcpSocketConnectOpts {
+  /** The port to connect to. */
   port: number | string
+  /** The host to connect to (default 'localhost'), looked up with `lookup`. */
   host?: string
+  /** The local address to bind to first. */
   localAddress?: string
+  /** The local port to bind to first. */
   localPort?: number
+  /** The address family to look up: 4, 6, or 0 for either. */
   family?: number
+  /** dns.lookup() hints. */
   hints?: number
+  /** The lookup function (default dns.lookup). */
   lookup?: LookupFunction
+  /** Set TCP_NODELAY once connected. */
   noDelay?: boolean
+  /** Turn on TCP keep-alive once connected. */
   keepAlive?: boolean
+  /** Milliseconds of idleness before the first keep-alive probe. */
   keepAliveInitialDelay?: number
+  /** setTimeout(timeout) on the socket. */
   timeout?: number
+  /** Destroys the socket with an AbortError when aborted. */
   signal?: AbortSignal
   /** Try every address a name resolves to, families alternating (node:net's default: net.getDefaultAutoSelectFamily()). */
   autoSelectFamily?: boolean
@@ -107,11 +124,15 @@ export interface TcpSocketConnectOpts {
 
 /** connect() options for a Unix socket: a path, or '\0name' in the abstract namespace. */
 export interface IpcSocketConnectOpts {
+  /** The socket's path, or '\0name' in the abstract namespace. */
   path: string
+  /** setTimeout(timeout) on the socket. */
   timeout?: number
+  /** Destroys the socket with an AbortError when aborted. */
   signal?: AbortSignal
 }
 
+/** connect() options: TCP or a Unix socket, as node:net's. */
 export type SocketConnectOpts = TcpSocketConnectOpts | IpcSocketConnectOpts
 
 type ReadyState = 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed'

@@ -110,6 +110,7 @@ export class ThreadedServer extends EventEmitter {
     this.#setup = { handler: handlerUrl(handler), handlerExport, server }
   }
 
+  /** Whether the server is listening: every thread started and listens. */
   get listening(): boolean {
     return this.#state === 'listening'
   }

@@ -216,22 +216,32 @@ describe('Socket: ends and errors as node:net has them', () => {
   })
 
   it("setTimeout emits 'timeout' on an idle socket, and activity postpones it", async () => {
+    // The server answers each 'next' with a letter, the second 150 ms later: the traffic is the activity.
     const server = createServer((socket) => {
-      socket.write('a')
-      setTimeout(() => socket.write('b'), 60)
+      let letter = 0
+      socket.on('data', () => {
+        const next = 'ab'[letter++] ?? ''
+        if (letter === 1) socket.write(next)
+        else setTimeout(() => socket.write(next), 150)
+      })
     })
     const port = await listening(server)
     const client = connect(port, '127.0.0.1')
     const events: string[] = []
-    client.setTimeout(100)
-    expect(client.timeout).toBe(100)
-    client.on('data', (d: Buffer) => events.push(d.toString()))
-    client.on('timeout', () => {
-      events.push('timeout')
-      client.destroy()
+    let lastActivity = 0
+    client.setTimeout(500)
+    expect(client.timeout).toBe(500)
+    client.on('data', (d: Buffer) => {
+      events.push(d.toString())
+      lastActivity = performance.now()
+      if (events.length < 2) client.write('next')
     })
-    await once(client, 'close')
-    expect(events).toEqual(['a', 'b', 'timeout'])
+    client.write('next')
+    await once(client, 'timeout')
+    // A timer never fires early: had the 'b' not postponed it, it would have fired some 350 ms after it.
+    expect(performance.now() - lastActivity).toBeGreaterThanOrEqual(499)
+    expect(events).toEqual(['a', 'b'])
+    client.destroy()
     await closed(server)
   })
 })

@@ -13,20 +13,25 @@ import { readU64, type U64, writeU64 } from './u64.js'
 
 // ---- struct msghdr ---------------------------------------------------------------------
 
+/** struct msghdr's fields, as writeMsghdr takes them: addresses and lengths. */
 export interface Msghdr {
   /** address of a sockaddr buffer, or 0 */
   name: U64
+  /** Bytes of the sockaddr buffer at `name`. */
   namelen: number
   /** address of an iovec array */
   iov: U64
+  /** Entries of the iovec array at `iov`. */
   iovlen: number
   /** address of the control buffer, or 0 */
   control: U64
+  /** Bytes of the control buffer at `control`. */
   controllen: number
   /** MSG_* on return from recvmsg; ignored by sendmsg */
   flags: number
 }
 
+/** Writes `msg` as a 56-byte struct msghdr at `at`; returns its size. */
 export function writeMsghdr(view: DataView, at: number, msg: Msghdr): number {
   writeU64(view, at + MSGHDR_NAME, msg.name, 'name')
   view.setUint32(at + MSGHDR_NAMELEN, msg.namelen, true)
@@ -40,6 +45,7 @@ export function writeMsghdr(view: DataView, at: number, msg: Msghdr): number {
   return MSGHDR_SIZE
 }
 
+/** Reads the struct msghdr at `at`, as the kernel left it after a recvmsg (addresses as numbers). */
 export function decodeMsghdr(view: DataView, at: number): { name: number; namelen: number; iov: number; iovlen: number; control: number; controllen: number; flags: number } {
   return {
     name: readU64(view, at + MSGHDR_NAME),
@@ -64,6 +70,7 @@ export function cmsgSpace(dataLen: number): number {
   return CMSGHDR_SIZE + Math.ceil(dataLen / CMSG_ALIGN) * CMSG_ALIGN
 }
 
+/** One ancillary message (cmsg), as encodeControlMessages writes and decodeControlMessages reads them. */
 export type ControlMessage =
   /** SOL_SOCKET / SCM_RIGHTS: file descriptors in flight */
   | { kind: 'rights'; fds: number[] }
