@@ -335,6 +335,7 @@ export const MADV_RANDOM = 1
 export const MADV_SEQUENTIAL = 2
 export const MADV_WILLNEED = 3
 export const MADV_DONTNEED = 4
+export const MADV_HUGEPAGE = 14
 
 // ---- futex2 (FUTEX_WAIT/WAKE/WAITV), waitid ------------------------------------------------------------
 export const FUTEX2_SIZE_U8 = 0x00
