@@ -87,29 +87,26 @@ function copyOf(source: Buffer, length: number): Buffer {
 export async function readWhole(ring: IoUring, fd: number, signal: AbortSignal | undefined): Promise<Buffer> {
   const op = cancelOn(signal)
   checkAborted(signal)
+  // The first read's bytes stay in the pooled buffer until the file's size
+  // says where they go: a copy of their own, or the start of the whole file.
   const scratch = takeScratch()
-  let first: number
+  let out: Buffer
+  let size: number
   try {
-    first = await ring.read(fd, scratch, -1, op)
-  } catch (err) {
+    const first = await ring.read(fd, scratch, -1, op)
+    if (first === 0) return Buffer.alloc(0)
+    if (first < FIRST) return readRest(ring, fd, -1, [copyOf(scratch, first)], first, signal)
+    checkAborted(signal)
+    const stats = await ring.fstat(fd, op)
+    size = stats.size
+    if ((stats.mode & S_IFMT) !== S_IFREG || size < FIRST) return readRest(ring, fd, -1, [copyOf(scratch, FIRST)], FIRST, signal)
+    if (size === FIRST) return copyOf(scratch, FIRST)
+    if (size > IO_MAX_LENGTH) throw fileTooLarge(size)
+    out = await destination(ring, size)
+    scratch.copy(out, 0, 0, FIRST)
+  } finally {
     giveBack(scratch)
-    throw err
   }
-  if (first === 0) {
-    giveBack(scratch)
-    return Buffer.alloc(0)
-  }
-  const head = copyOf(scratch, first)
-  giveBack(scratch)
-  if (first < FIRST) return readRest(ring, fd, -1, [head], first, signal)
-  checkAborted(signal)
-  const stats = await ring.fstat(fd, op)
-  const size = stats.size
-  if ((stats.mode & S_IFMT) !== S_IFREG || size < FIRST) return readRest(ring, fd, -1, [head], FIRST, signal)
-  if (size === FIRST) return head
-  if (size > IO_MAX_LENGTH) throw fileTooLarge(size)
-  const out = await destination(ring, size)
-  head.copy(out)
   const starts = chunkStarts(out, FIRST)
   // The chunks go to io-wq workers (IOSQE_ASYNC): inline, every readFile's
   // megabytes would be copied (and their fresh pages faulted in) on this one
