@@ -172,6 +172,13 @@ function probe (check) {
   return AVAILABLE
 }
 
+/** Where the addon itself could not be loaded: no prebuild fits this system, and it was not built. */
+function addonMissing (err) {
+  return unavailable('addon', 0,
+    `@iouring/native's addon could not be loaded (${String(err.message).split('\n')[0]}): no prebuild fits this system and none was built; ` +
+    'build it with python3, make and a C compiler present (npm rebuild @iouring/native, or pnpm rebuild @iouring/native after allowing its build script)')
+}
+
 /** ERR_IOURING_UNAVAILABLE carrying an Availability's reason, errno and message. */
 function unavailableError (availability, syscall = 'io_uring_setup') {
   const err = new Error(availability.message)
@@ -194,4 +201,4 @@ function setupDenial (errno) {
   return undefined
 }
 
-module.exports = { probe, setupDenial, unavailableError, memlockLimit }
+module.exports = { probe, addonMissing, setupDenial, unavailableError, memlockLimit }

@@ -1,33 +1,85 @@
+/**
+ * The one native piece of @iouring: io_uring_setup and the ring mappings, io_uring_enter and
+ * io_uring_register, the event-loop integration, and the few system calls io_uring has no
+ * operation for. Everything else happens in TypeScript, on the mapped rings.
+ *
+ * @module @iouring/native
+ */
 /** Opaque handle to a ring owned by the addon. */
 export type RingHandle = { readonly __ringHandle: unique symbol }
 
+/** What setup() asks io_uring_setup(2) for (struct io_uring_params's inputs). */
 export interface SetupOptions {
+  /** SQ entries (the kernel rounds up to a power of two). */
   entries?: number
+  /** CQ entries; used with IORING_SETUP_CQSIZE in `flags`. */
   cqEntries?: number
   /** IORING_SETUP_* bits. IORING_SETUP_NO_MMAP is refused (EINVAL). */
   flags?: number
+  /** The CPU an SQPOLL thread is bound to (IORING_SETUP_SQ_AFF). */
   sqThreadCpu?: number
+  /** Milliseconds an SQPOLL thread spins idle before it sleeps. */
   sqThreadIdle?: number
+  /** The ring fd whose io-wq this ring shares (IORING_SETUP_ATTACH_WQ). */
   wqFd?: number
 }
 
 /** Byte offsets inside the SQ ring (io_sqring_offsets). */
-export interface SqOffsets { head: number; tail: number; ringMask: number; ringEntries: number; flags: number; dropped: number; array: number }
+export interface SqOffsets {
+  /** The SQ head (__u32), advanced by the kernel as it consumes SQEs. */
+  head: number
+  /** The SQ tail (__u32), published by the application. */
+  tail: number
+  /** The ring mask (entries - 1). */
+  ringMask: number
+  /** The number of SQ entries. */
+  ringEntries: number
+  /** IORING_SQ_* flags, set by the kernel. */
+  flags: number
+  /** SQEs the kernel dropped as invalid. */
+  dropped: number
+  /** The SQ index array (absent with IORING_SETUP_NO_SQARRAY). */
+  array: number
+}
 /** Byte offsets inside the CQ ring (io_cqring_offsets). */
-export interface CqOffsets { head: number; tail: number; ringMask: number; ringEntries: number; overflow: number; cqes: number; flags: number }
+export interface CqOffsets {
+  /** The CQ head (__u32), published by the application as it consumes CQEs. */
+  head: number
+  /** The CQ tail (__u32), advanced by the kernel as it posts CQEs. */
+  tail: number
+  /** The ring mask (entries - 1). */
+  ringMask: number
+  /** The number of CQ entries. */
+  ringEntries: number
+  /** CQEs lost to overflow on kernels without IORING_FEAT_NODROP. */
+  overflow: number
+  /** The first CQE. */
+  cqes: number
+  /** IORING_CQ_* flags, written by the application. */
+  flags: number
+}
 
+/** A new ring as setup() returns it: its fd, sizes, flags, offsets and the mapped memory. */
 export interface RingDescription {
+  /** The handle the other functions take. */
   handle: RingHandle
+  /** The ring's file descriptor (owned by the addon: close() closes it). */
   fd: number
+  /** SQ entries the kernel gave. */
   sqEntries: number
+  /** CQ entries the kernel gave. */
   cqEntries: number
   /** IORING_SETUP_* bits in effect. */
   flags: number
   /** IORING_FEAT_* bits the kernel reported. */
   features: number
+  /** As passed. */
   sqThreadCpu: number
+  /** As passed. */
   sqThreadIdle: number
+  /** Where the SQ ring's fields are in `sqRing`. */
   sqOff: SqOffsets
+  /** Where the CQ ring's fields are in `cqRing`. */
   cqOff: CqOffsets
   /** The mapped SQ ring (and the CQ ring too with IORING_FEAT_SINGLE_MMAP). Detached by close(). */
   sqRing: ArrayBuffer
@@ -141,13 +193,21 @@ export function getsockopt(fd: number, level: number, name: number, buffer: Arra
 /** eventfd(2) flags. */
 export const EFD: { readonly SEMAPHORE: 1; readonly NONBLOCK: 2048; readonly CLOEXEC: 524288 }
 
+/** An Error shaped like Node's own system errors (fs, net). */
 export interface SystemError extends Error {
+  /** The negative errno, as Node reports it (-2 for ENOENT). */
   errno: number
+  /** The errno's name ('ENOENT'). */
   code: string
+  /** The operation that failed ('open', 'read', 'connect'). */
   syscall: string
+  /** The path involved, where there was one. */
   path?: string
+  /** The destination path of a two-path operation (rename, link, copyFile). */
   dest?: string
+  /** The network address involved, where there was one. */
   address?: string
+  /** The port involved, where there was one. */
   port?: number
 }
 /** A Node-style system error (`code`, negative `errno`, `syscall`, and any extra fields given). */
@@ -165,6 +225,8 @@ export type UnavailableReason =
   | 'kernel'
   /** Not Linux. */
   | 'platform'
+  /** This package's addon could not be loaded: no prebuild fits the system, and it was not built from source. */
+  | 'addon'
   /** EPERM or EACCES with none of the causes above (a Linux security module). */
   | 'denied'
 
@@ -189,9 +251,13 @@ export function availability(): Availability
 
 /** ERR_IOURING_UNAVAILABLE, as `new IoUring()` throws it. */
 export interface UnavailableError extends Error {
+  /** Always 'ERR_IOURING_UNAVAILABLE'. */
   code: 'ERR_IOURING_UNAVAILABLE'
+  /** What denies io_uring (availability().reason). */
   reason: UnavailableReason
+  /** The negative errno the kernel answered (0 for 'platform'). */
   errno: number
+  /** The call that was refused ('io_uring_setup'). */
   syscall: string
 }
 /** An ERR_IOURING_UNAVAILABLE error carrying an unavailable Availability's reason, errno and message. */

@@ -4,13 +4,24 @@
 // errors. Loading never fails for lack of io_uring, nor on other systems:
 // only making a ring does.
 const util = require('util')
-const { probe, setupDenial, unavailableError, memlockLimit } = require('./availability')
+const { probe, addonMissing, setupDenial, unavailableError, memlockLimit } = require('./availability')
 
-const binding = process.platform === 'linux' ? require('node-gyp-build')(__dirname) : withoutAddon()
+// Why the addon could not be loaded on Linux (no prebuild fits, none built), if so.
+let addonError
+const binding = process.platform === 'linux' ? loadAddon() : withoutAddon()
 
-/** Where there is no addon (not Linux), every one of its functions throws ERR_IOURING_UNAVAILABLE. */
+function loadAddon () {
+  try {
+    return require('node-gyp-build')(__dirname)
+  } catch (err) {
+    addonError = err
+    return withoutAddon()
+  }
+}
+
+/** Where there is no addon (not Linux, or not built), every one of its functions throws ERR_IOURING_UNAVAILABLE. */
 function withoutAddon () {
-  const refuse = () => { throw unavailableError(probe(undefined)) }
+  const refuse = () => { throw unavailableError(availability()) }
   return new Proxy({}, { get: () => refuse })
 }
 
@@ -58,11 +69,12 @@ function systemError (errno, syscall, extra) {
 /**
  * Whether this process can make io_uring rings: `{ available, reason, errno,
  * message }`, where `reason` is null or one of 'seccomp', 'sysctl',
- * 'memlock', 'kernel', 'platform', 'denied' and `message` says in one
+ * 'memlock', 'kernel', 'platform', 'addon', 'denied' and `message` says in one
  * sentence what denies io_uring and what to do about it. Asks the kernel each
  * time (three system calls that create nothing), so it never throws.
  */
 function availability () {
+  if (addonError !== undefined) return addonMissing(addonError)
   return probe(process.platform === 'linux' ? binding.check : undefined)
 }
 

@@ -32,6 +32,7 @@ export const MAX_BUFFER_SIZE = 0x7ffff000
 /** A ring in kernel memory is mapped at an offset that leaves 11 bits for its group id. */
 export const MAX_MAPPED_GROUP_ID = 0x7ff
 
+/** Options of new BufferRing(). */
 export interface BufferRingOptions {
   /** Ring entries, and buffers: a power of two, at most 32768. */
   entries: number
@@ -203,6 +204,7 @@ export class BufferRing extends BufferGroup {
     if (this.kernelMemory && this.#ringMemory !== undefined) native.detach(this.#ringMemory)
   }
 
+  /** unregister(), for `using`. */
   [Symbol.dispose](): void {
     this.unregister()
   }

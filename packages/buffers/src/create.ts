@@ -4,6 +4,7 @@ import { BufferRing } from './buffer-ring.js'
 import type { BufferGroup } from './group.js'
 import { provideBuffers, type OperationsRing } from './legacy.js'
 
+/** Options of bufferGroup(). */
 export interface BufferGroupOptions {
   /** How many buffers: a power of two, at most 32768. */
   entries: number

@@ -80,6 +80,7 @@ export class BufferLease {
     endLease(group, this, this.#buffer.buffer as ArrayBuffer)
   }
 
+  /** release(), for `using`. */
   [Symbol.dispose](): void {
     this.release()
   }
@@ -229,6 +230,10 @@ export abstract class BufferGroup extends EventEmitter<BufferGroupEvents> {
     }
   }
 
+  /**
+   * Counters of the group's buffers right now: how many there are, available to the kernel, lent, and the times it
+   * ran dry or a lease was collected unreleased.
+   */
   get stats(): BufferGroupStats {
     return {
       buffers: this.count,

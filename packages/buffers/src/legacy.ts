@@ -35,6 +35,7 @@ export interface RingOperations {
 
 /** A ring that can start operations: @iouring/core's IoUring. */
 export interface OperationsRing {
+  /** The ring's extension interface (IoUring.operations). */
   readonly operations: RingOperations
 }
 
@@ -43,6 +44,7 @@ let provideAll: (group: LegacyBufferGroup) => Promise<void>
 /** Most buffers one PROVIDE_BUFFERS request (and one group) takes: its count is 16 bits. */
 export const MAX_PROVIDED_BUFFERS = 0xffff
 
+/** Options of provideBuffers(). */
 export interface ProvideBuffersOptions {
   /** How many buffers, at most 65535. */
   count: number
@@ -170,6 +172,7 @@ export class LegacyBufferGroup extends BufferGroup {
     }
   }
 
+  /** removeBuffers(), for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.removeBuffers().then(() => undefined)
   }

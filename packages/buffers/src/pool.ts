@@ -14,6 +14,7 @@ import {
   type Ring,
 } from '@iouring/register'
 
+/** Options of new FixedBufferPool(). */
 export interface FixedBufferPoolOptions {
   /** Bytes in each piece. */
   size: number
@@ -67,6 +68,7 @@ export class FixedBuffer {
     returnPiece(pool, this.#piece)
   }
 
+  /** release(), for `using`. */
   [Symbol.dispose](): void {
     this.release()
   }
@@ -152,6 +154,7 @@ export class FixedBufferPool {
     this.#registered = false
   }
 
+  /** unregister(), for `using`. */
   [Symbol.dispose](): void {
     this.unregister()
   }

@@ -87,18 +87,25 @@ export interface PollStreamOptions extends StreamOptions {
   level?: boolean
 }
 
+/**
+ * The clock a timeout counts on: CLOCK_MONOTONIC (default), CLOCK_BOOTTIME (counts suspend) or CLOCK_REALTIME (wall
+ * clock, for absolute times).
+ */
 export type TimeoutClock = 'monotonic' | 'boottime' | 'realtime'
 
+/** Options of timeout() and its stream form. */
 export interface TimeoutOptions extends Omit<OpOptions, 'timeout'> {
   /** Also complete once this many other completions have been posted. */
   count?: number
   /** The duration is an absolute time on `clock`. */
   absolute?: boolean
+  /** The clock (default 'monotonic'). */
   clock?: TimeoutClock
   /** IORING_TIMEOUT_ETIME_SUCCESS: an expiry does not break a link chain. */
   etimeSuccess?: boolean
 }
 
+/** Options of cancel(): what to match besides, or instead of, one target. */
 export interface CancelOptions extends Omit<OpOptions, 'timeout'> {
   /** Cancel every match, not just the first (IORING_ASYNC_CANCEL_ALL). */
   all?: boolean
@@ -110,6 +117,7 @@ export interface CancelOptions extends Omit<OpOptions, 'timeout'> {
   any?: boolean
 }
 
+/** Options of msgRing() and msgRingFd(). */
 export interface MsgRingOptions extends Omit<OpOptions, 'timeout'> {
   /** Delivered with the message (the CQE's user_data on the target), an integer below 2^50. */
   data?: number
@@ -117,13 +125,19 @@ export interface MsgRingOptions extends Omit<OpOptions, 'timeout'> {
 
 /** A 32-bit futex word: an element of an Int32Array or Uint32Array, normally over a SharedArrayBuffer. */
 export interface FutexWord {
+  /** The array holding the word. */
   view: Int32Array | Uint32Array
+  /** The word's index in `view`. */
   index: number
 }
 
+/** Which child state changes waitid() waits for (WEXITED, WSTOPPED, WCONTINUED); default `{ exited: true }`. */
 export interface WaitidOptions {
+  /** Children that exited (WEXITED). */
   exited?: boolean
+  /** Children stopped by a signal (WSTOPPED). */
   stopped?: boolean
+  /** Stopped children resumed by SIGCONT (WCONTINUED). */
   continued?: boolean
   /** Leave the child waitable (WNOWAIT). */
   nowait?: boolean
@@ -137,7 +151,9 @@ const EPOLL_OPS = { add: EPOLL_CTL_ADD, mod: EPOLL_CTL_MOD, del: EPOLL_CTL_DEL }
 
 /** An epoll_event: EPOLL* bits and the data the kernel hands back. */
 export interface EpollEvent {
+  /** EPOLL* bits. */
   events: number
+  /** The data registered with epollCtl(), handed back with each event. */
   data: bigint
 }
 
@@ -499,6 +515,7 @@ async function* pollLevel(ring: EventOperations, fd: Target, events: number, sig
 
 /** Another ring: anything with its fd in `params`, as an IoUring has. */
 export interface RingLike {
+  /** The target ring's parameters; only `fd` is read. */
   readonly params: { readonly fd: number }
 }
 

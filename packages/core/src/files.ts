@@ -102,6 +102,7 @@ export interface OpenHow {
 
 /** `{ bigint: true }` makes stat results BigIntStats (and statx fields bigints), as node:fs does. */
 export interface StatOptions extends OpOptions {
+  /** Results as BigIntStats. */
   bigint?: boolean
 }
 
@@ -117,6 +118,7 @@ export interface XattrGetOptions extends OpOptions {
   size?: number
 }
 
+/** Options of sendfile(). */
 export interface SendfileOptions extends Omit<OpOptions, 'timeout' | 'skipSuccess' | 'drain'> {
   /** Where to read `inFd` from; default: its current position, which advances. */
   offset?: number | bigint | null

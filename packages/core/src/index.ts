@@ -1,3 +1,10 @@
+/**
+ * Linux io_uring for Node.js: the IoUring class, whose rings are mapped into JavaScript and driven by the
+ * event loop, with a promise API and a liburing-style low-level API; `ring.operations`, the extension
+ * interface other packages add operations through; defaultRing(), one ring per thread.
+ *
+ * @module @iouring/core
+ */
 export { IoUring, defaultRing } from './ring.js'
 export type { Target } from './validate.js'
 export type { RingStats, SubmitAndWaitOptions } from './ring.js'

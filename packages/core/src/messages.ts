@@ -10,7 +10,9 @@ interface Liveness {
 
 /** A message: the sender's int32 `value` and its `data` (below 2^50). */
 export interface RingMessage {
+  /** The int32 the sender passed (the CQE's res on this ring). */
   value: number
+  /** The sender's `data` (the CQE's user_data, below 2^50). */
   data: number
 }
 

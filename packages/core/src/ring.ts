@@ -30,6 +30,7 @@ const { CONTROL } = native
 const EOPNOTSUPP = -95
 const ETIME = -62
 
+/** Counters of a ring's work since it was created (stats). */
 export interface RingStats {
   /** SQEs the kernel accepted (on an SQPOLL ring: those its kernel thread consumed). */
   readonly submitted: number
@@ -41,6 +42,7 @@ export interface RingStats {
   readonly wakeups: number
 }
 
+/** Options of submitAndWait(). */
 export interface SubmitAndWaitOptions {
   /** Give up waiting after this long (IORING_ENTER_EXT_ARG); returns what was submitted. */
   timeoutMs?: number
@@ -96,10 +98,15 @@ export class IoUring implements AsyncDisposable {
     return this.#engine.sq.sqes
   }
 
+  /**
+   * What the ring was created with: fd, sizes, setup flags in effect, the kernel's features, whether its fd is
+   * registered.
+   */
   get params(): RingParams {
     return this.#params
   }
 
+  /** Counters of the ring's work so far; after dispose(), those at close. */
   get stats(): RingStats {
     if (this.#finalStats !== undefined) return this.#finalStats
     const stats = this.#stats
@@ -120,6 +127,7 @@ export class IoUring implements AsyncDisposable {
     return this.#engine.slots.inflight
   }
 
+  /** True once dispose() has begun: the ring refuses new work. */
   get closed(): boolean {
     return this.#engine.closed
   }
@@ -184,6 +192,7 @@ export class IoUring implements AsyncDisposable {
     return this.#engine.messages.onMessage
   }
 
+  /** Sets the listener of messages other rings post here; undefined queues them for messages() again. */
   set onMessage(listener: ((value: number, data: number) => void) | undefined) {
     this.#engine.messages.onMessage = listener
   }
@@ -195,6 +204,7 @@ export class IoUring implements AsyncDisposable {
     return this.#engine.onCqe
   }
 
+  /** Sets the handler of low-level CQEs; undefined leaves them for forEachCqe(). */
   set onCqe(handler: CqeHandler | undefined) {
     this.#engine.onCqe = handler
   }
@@ -296,6 +306,7 @@ export class IoUring implements AsyncDisposable {
     return this.#engine.dispose(() => (this.#finalStats = this.stats))
   }
 
+  /** dispose(), for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose()
   }

@@ -24,6 +24,10 @@ export interface SelectedRead {
 
 /** Options of readMultishot(). */
 export interface ReadMultishotOptions extends StreamOptions {
+  /**
+   * 'copy' (default): each chunk a Buffer that is the caller's, the group's buffer back at once. 'lend': a
+   * BufferLease, back at release().
+   */
   take?: Take
   /** Most bytes per completion. Default: the group's buffer size. */
   length?: number

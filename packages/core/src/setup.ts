@@ -17,6 +17,7 @@ const EINVAL = -22
 /** An IORING_SETUP_* flag by its kernel name without the prefix, e.g. 'SINGLE_ISSUER'. */
 export type SetupFlagName = string
 
+/** Options of new IoUring(). */
 export interface IoUringOptions {
   /** SQ entries (rounded up to a power of two by the kernel). Default 256. */
   entries?: number
@@ -39,9 +40,13 @@ export interface IoUringOptions {
   registerRingFd?: boolean
 }
 
+/** What a ring was created with (IoUring.params). */
 export interface RingParams {
+  /** The ring's file descriptor (owned by the ring: dispose() closes it). */
   readonly fd: number
+  /** SQ entries the kernel gave. */
   readonly sqEntries: number
+  /** CQ entries the kernel gave. */
   readonly cqEntries: number
   /** The IORING_SETUP_* flags in effect, by name. */
   readonly setup: readonly string[]

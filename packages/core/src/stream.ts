@@ -82,6 +82,7 @@ export class CompletionStream<T> implements AsyncIterableIterator<T> {
     }
   }
 
+  /** The next value: at once if one is queued, else when the next completion arrives; done after the final CQE. */
   next(): Promise<IteratorResult<T>> {
     if (this.#head < this.#queue.length) {
       const value = this.#queue[this.#head++]
@@ -97,6 +98,7 @@ export class CompletionStream<T> implements AsyncIterableIterator<T> {
     return new Promise((resolve, reject) => (this.#waiter = { resolve, reject }))
   }
 
+  /** Stops the stream (cancels the request, if still armed) and drops what is queued; `break` in for await calls it. */
   return(): Promise<IteratorResult<T>> {
     this.#queue.length = 0
     this.#head = 0
@@ -105,6 +107,7 @@ export class CompletionStream<T> implements AsyncIterableIterator<T> {
     return Promise.resolve({ value: undefined, done: true })
   }
 
+  /** The stream itself, for for await. */
   [Symbol.asyncIterator](): this {
     return this
   }

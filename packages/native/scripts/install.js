@@ -17,7 +17,9 @@ if (!process.argv.includes('--rebuild')) {
   try {
     require('node-gyp-build').path(root)
     process.exit(0)
-  } catch {}
+  } catch {
+    // no prebuild fits this platform, architecture and libc: compile below
+  }
 }
 
 const nodedir = path.resolve(process.execPath, '..', '..')
@@ -29,7 +31,11 @@ if (!fs.existsSync(path.join(nodedir, 'include', 'node', 'node_api.h'))) {
 // Our own node-gyp in this workspace; the one npm and pnpm bundle (they set
 // npm_config_node_gyp for install scripts) when installed from the registry.
 let nodeGyp = process.env.npm_config_node_gyp
-try { nodeGyp = require.resolve('node-gyp/bin/node-gyp.js') } catch {}
+try {
+  nodeGyp = require.resolve('node-gyp/bin/node-gyp.js')
+} catch {
+  // installed from the registry: no devDependencies, use the package manager's
+}
 if (!nodeGyp) {
   console.error('@iouring/native: no prebuild fits and node-gyp was not found to build from source')
   process.exit(1)

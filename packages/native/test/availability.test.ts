@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
-import { release } from 'node:os'
-import { join } from 'node:path'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { release, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { denyIoUring } from '@iouring/seccomp'
 import * as native from '@iouring/native'
@@ -12,6 +13,7 @@ import * as native from '@iouring/native'
 // These tests need no ring themselves, so they also run where io_uring is denied.
 
 const packageDir = join(__dirname, '..')
+const require = createRequire(join(packageDir, 'package.json'))
 
 /** Runs `node -e script` (CommonJS, in this package) behind `wrapper`; returns the last line it printed, parsed. */
 function child<T = native.Availability>(wrapper: string[], script: string): T {
@@ -217,4 +219,30 @@ describe('loading where io_uring is denied', () => {
       expect(JSON.parse(result.stdout)).toEqual({ required: 'seccomp', imported: 'seccomp' })
     })
   }
+})
+
+describe('a package whose addon is not there (no prebuild fits, none was built)', () => {
+  it('loads, says why in availability(), and every addon function refuses with that reason', () => {
+    // This package's JavaScript, without build/ or prebuilds/, next to node-gyp-build.
+    const copy = mkdtempSync(join(tmpdir(), 'iouring-native-'))
+    try {
+      for (const file of ['index.js', 'availability.js', 'errno.js', 'package.json']) copyFileSync(join(packageDir, file), join(copy, file))
+      mkdirSync(join(copy, 'node_modules'))
+      symlinkSync(dirname(require.resolve('node-gyp-build/package.json', { paths: [packageDir] })), join(copy, 'node_modules', 'node-gyp-build'))
+      const result = spawnSync(process.execPath, ['-e', `
+        const native = require('.')
+        let refused
+        try { native.setup({ entries: 2 }, () => {}) } catch (err) { refused = { code: err.code, reason: err.reason } }
+        console.log(JSON.stringify({ availability: native.availability(), refused, error: native.systemError(-2, 'open').code }))
+      `], { cwd: copy, encoding: 'utf8', timeout: 20_000 })
+      expect(result.stderr).toBe('')
+      const seen = JSON.parse(result.stdout)
+      expect(seen.availability).toMatchObject({ available: false, reason: 'addon', errno: 0 })
+      expect(seen.availability.message).toMatch(/could not be loaded .*npm rebuild @iouring\/native/)
+      expect(seen.refused).toEqual({ code: 'ERR_IOURING_UNAVAILABLE', reason: 'addon' })
+      expect(seen.error).toBe('ENOENT') // what needs no addon still works
+    } finally {
+      rmSync(copy, { recursive: true, force: true })
+    }
+  })
 })

@@ -9,8 +9,11 @@ import { invalidArgValue } from './errors.js'
 
 /** An address as node:net reports it: `server.address()`, `socket.address()`. */
 export interface AddressInfo {
+  /** The address as text ('127.0.0.1', '::1'). */
   address: string
+  /** 'IPv4' or 'IPv6'. */
   family: 'IPv4' | 'IPv6'
+  /** The port. */
   port: number
 }
 
@@ -64,16 +67,35 @@ export interface Resolved {
 /** A custom lookup function, as node:net's `lookup` option takes it. */
 export type LookupFunction = (hostname: string, options: LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void) => void
 
-/** Resolves `host` with dns.lookup (or `lookup`), as node:net does; IP literals resolve to themselves without a lookup. */
-export function resolve(host: string, options: LookupOptions, lookup: LookupFunction | undefined): Promise<Resolved> {
+/**
+ * Resolves `host` with dns.lookup (or `lookup`), as node:net does: every
+ * address with `all` (autoSelectFamily), else the first. IP literals resolve
+ * to themselves without a lookup.
+ */
+export function resolve(host: string, options: LookupOptions, lookup: LookupFunction | undefined, all: boolean): Promise<Resolved[]> {
   const literal = isIP(stripZone(host))
-  if (literal !== 0 && lookup === undefined) return Promise.resolve({ address: host, family: literal as 4 | 6 })
+  if (literal !== 0 && lookup === undefined) return Promise.resolve([{ address: host, family: literal as 4 | 6 }])
   return new Promise((resolvePromise, reject) => {
-    ;(lookup ?? (dnsLookup as unknown as LookupFunction))(host, options, (err, address, family) => {
-      if (err) reject(err)
-      else resolvePromise({ address, family: family === 6 ? 6 : 4 })
-    })
+    const callback = (err: NodeJS.ErrnoException | null, address: string | { address: string; family: number }[], family?: number) => {
+      if (err) return reject(err)
+      const list = Array.isArray(address) ? address : [{ address, family: family as number }]
+      resolvePromise(list.map((entry) => ({ address: entry.address, family: entry.family === 6 ? 6 : 4 })))
+    }
+    ;(lookup ?? (dnsLookup as unknown as LookupFunction))(host, { ...options, all } as LookupOptions, callback as never)
   })
+}
+
+/** Addresses in the order autoSelectFamily tries them: the first one's family, then the other, alternating. */
+export function interleaveFamilies(addresses: readonly Resolved[]): Resolved[] {
+  if (addresses.length < 2) return [...addresses]
+  const first = addresses.filter((entry) => entry.family === addresses[0].family)
+  const other = addresses.filter((entry) => entry.family !== addresses[0].family)
+  const out: Resolved[] = []
+  for (let i = 0; i < Math.max(first.length, other.length); i++) {
+    if (i < first.length) out.push(first[i])
+    if (i < other.length) out.push(other[i])
+  }
+  return out
 }
 
 function stripZone(address: string): string {

@@ -6,7 +6,7 @@ import { codedError, invalidArgType, invalidArgValue } from './errors.js'
 export function validatePort(port: unknown, name = 'Port', allowZero = true): number {
   const number = typeof port === 'string' && port.trim() !== '' ? Number(port) : port
   if ((typeof port !== 'number' && typeof port !== 'string') || typeof number !== 'number' || !Number.isInteger(number) || number < 0 || number > 0xffff || (!allowZero && number === 0)) {
-    throw codedError('ERR_SOCKET_BAD_PORT', `${name} should be >= 0 and < 65536. Received ${received(port)}.`, RangeError)
+    throw codedError('ERR_SOCKET_BAD_PORT', `${name} should be ${allowZero ? '>=' : '>'} 0 and < 65536. Received ${received(port)}.`, RangeError)
   }
   return number
 }

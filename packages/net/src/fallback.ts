@@ -1,6 +1,7 @@
 // Where io_uring is unavailable, or the kernel lacks what Server and Socket
-// need, @iouring/net is node:net (index.ts exports node:net's own classes and
-// functions), and a warning (IOURING_NET_FALLBACK) says so once per thread.
+// need, @iouring/net is node:net and node:dgram (index.ts exports their own
+// classes and functions), and a warning (IOURING_NET_FALLBACK) says so once
+// per thread.
 // Decided when the thread loads this package: the classes a module exports
 // are fixed then, and `instanceof`, `new` and `extends` must agree with what
 // createServer() and connect() return.
@@ -31,4 +32,19 @@ export const fallsBack = onNodeNet()
 export function requireStreamKernel(): void {
   if (kernelLacks === undefined) return
   throw Object.assign(codedError('ERR_IOURING_UNAVAILABLE', `${kernelLacks}; use a newer kernel, or unset IOURING_STRICT to run on node:net`), { reason: 'kernel' })
+}
+
+/** The kernel the UDP socket needs: multishot recvmsg. */
+const DATAGRAM_KERNEL = '6.0'
+
+/**
+ * Refuses a UDP socket on a kernel without multishot recvmsg:
+ * ERR_IOURING_UNAVAILABLE. Where Server and Socket fall back to node:net,
+ * createSocket() is node:dgram's and this is never reached; on Linux 5.19,
+ * which carries Server and Socket and not UDP, it is.
+ */
+export function requireDatagramKernel(): void {
+  if (kernelAtLeast(DATAGRAM_KERNEL)) return
+  const lacks = `@iouring/net's UDP socket needs Linux ${DATAGRAM_KERNEL} or newer (multishot recvmsg), and this kernel is ${kernelVersion().release}`
+  throw Object.assign(codedError('ERR_IOURING_UNAVAILABLE', `${lacks}; use a newer kernel, or node:dgram`), { reason: 'kernel' })
 }

@@ -82,6 +82,7 @@ export interface AcceptOptions extends OpOptions {
 
 /** What accept() resolves to: the new socket's fd (or registered slot) and its peer. */
 export interface Accepted {
+  /** The accepted socket's fd, or its registered file slot when accepted direct. */
   fd: number
   /** The peer's address; a path (often '') for a Unix socket. */
   address: AddressInfo | string | undefined
@@ -89,8 +90,11 @@ export interface Accepted {
 
 /** A message to sendmsg: data in pieces, an optional destination and ancillary data (SCM_RIGHTS passes fds). */
 export interface OutgoingMessage {
+  /** The data, in pieces (one iovec each). */
   buffers: readonly ArrayBufferView[]
+  /** The destination, for an unconnected datagram socket. */
   to?: SocketTarget
+  /** Ancillary data to send (`{ kind: 'rights', fds }` passes fds). */
   control?: readonly ControlMessage[]
 }
 
@@ -108,9 +112,13 @@ export interface IncomingMessage {
 
 /** One datagram or chunk of recvmsgMultishot. */
 export interface IncomingChunk {
+  /** The bytes received: a copy the caller keeps. */
   data: Buffer
+  /** The sender (datagram sockets), when any. */
   from: AddressInfo | string | undefined
+  /** Ancillary data received with it. */
   control: ControlMessage[]
+  /** MSG_* flags the kernel set (MSG_TRUNC, MSG_CTRUNC, ...). */
   flags: number
 }
 
@@ -129,6 +137,7 @@ const SHUT = { read: 0, write: 1, both: 2 } as const
  * level the kernel takes there) and the system call for the others.
  */
 export class SocketOperations {
+  /** The ring these operations run on. */
   readonly ring: IoUring
   readonly #ops: Operations
 
@@ -174,7 +183,8 @@ export class SocketOperations {
     view.setUint32(SOCKADDR_MAX, SOCKADDR_MAX, true)
     const base = native.addressOf(name)
     const at = ops.prepare()
-    if (options?.direct === true) prepAcceptDirect(ops.sqes, at, fd, base, base + SOCKADDR_MAX, SOCK_CLOEXEC, IORING_FILE_INDEX_ALLOC)
+    // A direct descriptor has no close-on-exec flag: the kernel refuses SOCK_CLOEXEC there (EINVAL).
+    if (options?.direct === true) prepAcceptDirect(ops.sqes, at, fd, base, base + SOCKADDR_MAX, 0, IORING_FILE_INDEX_ALLOC)
     else prepAccept(ops.sqes, at, fd, base, base + SOCKADDR_MAX, SOCK_CLOEXEC)
     return ops.startWithResult(at, 'accept', name, options, (res: number, data: DataView) => ({ fd: res, address: decodeAddress(data, 0, data.getUint32(SOCKADDR_MAX, true)) }), undefined, view)
   }
@@ -184,7 +194,7 @@ export class SocketOperations {
     const ops = this.#ops
     ops.require(IORING_OP_ACCEPT)
     const at = ops.prepare()
-    if (options?.direct === true) prepMultishotAcceptDirect(ops.sqes, at, fd, 0, 0, SOCK_CLOEXEC)
+    if (options?.direct === true) prepMultishotAcceptDirect(ops.sqes, at, fd, 0, 0, 0)
     else prepMultishotAccept(ops.sqes, at, fd, 0, 0, SOCK_CLOEXEC)
     return ops.startMultishot(at, 'accept', undefined, options, identity)
   }

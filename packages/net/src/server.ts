@@ -14,6 +14,7 @@ import {
   SO_REUSEADDR,
   SO_REUSEPORT,
   prepMultishotAccept,
+  prepMultishotAcceptDirect,
 } from '@iouring/ops'
 import { domainOf, localAddress, peerAddress, resolve, sockaddrOf, type AddressInfo } from './address.js'
 import { normalizeArgs, validateBoolean, validateHost, validatePort, validateSignal, type Callback } from './args.js'
@@ -31,11 +32,15 @@ const TRANSIENT = new Set([-103 /* ECONNABORTED */, -11 /* EAGAIN */, -4 /* EINT
 
 /** Options of createServer(), as node:net's, plus the ring to use. */
 export interface ServerOpts {
+  /** Keep an accepted socket's writable side open after its peer ends (default false). */
   allowHalfOpen?: boolean
   /** Accepted sockets start paused: nothing is received until resume(). */
   pauseOnConnect?: boolean
+  /** Set TCP_NODELAY on accepted sockets. */
   noDelay?: boolean
+  /** Turn on TCP keep-alive on accepted sockets. */
   keepAlive?: boolean
+  /** Milliseconds of idleness before the first keep-alive probe. */
   keepAliveInitialDelay?: number
   /** The ring whose operations carry the server's and its sockets' I/O: default, this thread's defaultRing(). */
   ring?: IoUring
@@ -45,28 +50,41 @@ export interface ServerOpts {
 
 /** listen() options, as node:net's. */
 export interface ListenOptions {
+  /** The TCP port; 0 or omitted: one the system picks. */
   port?: number | string
+  /** The address to listen on; omitted: :: (or 0.0.0.0 where IPv6 is not available). */
   host?: string
   /** A Unix socket path, or '\0name' in the abstract namespace. */
   path?: string
+  /** The listen(2) backlog (default 511). */
   backlog?: number
   /** Accepted for compatibility: a server here is never shared with cluster workers. */
   exclusive?: boolean
+  /** Make a Unix socket's file readable by all users. */
   readableAll?: boolean
+  /** Make a Unix socket's file writable by all users. */
   writableAll?: boolean
+  /** On '::', accept IPv6 only (IPV6_V6ONLY). */
   ipv6Only?: boolean
   /** SO_REUSEPORT: several listeners (processes, threads) on one port share its connections. */
   reusePort?: boolean
+  /** Closes the server when aborted. */
   signal?: AbortSignal
 }
 
 /** What the 'drop' event carries about a connection refused by maxConnections. */
 export interface DropArgument {
+  /** The address the connection came in on. */
   localAddress?: string
+  /** The port it came in on. */
   localPort?: number
+  /** 'IPv4' or 'IPv6'. */
   localFamily?: string
+  /** The peer's address. */
   remoteAddress?: string
+  /** The peer's port. */
   remotePort?: number
+  /** 'IPv4' or 'IPv6'. */
   remoteFamily?: string
 }
 
@@ -90,6 +108,9 @@ export class Server extends EventEmitter implements ServerLink {
   #refed = true
   #path: string | undefined
   readonly #connections = new Set<Socket>()
+  /** Where accepted connections go instead of becoming Sockets here (handOffConnections). */
+  #handOff: ((fd: number) => void) | undefined
+  #direct = false
 
   constructor(connectionListener?: (socket: Socket) => void)
   constructor(options?: ServerOpts, connectionListener?: (socket: Socket) => void)
@@ -118,6 +139,7 @@ export class Server extends EventEmitter implements ServerLink {
    * node:net's. 'listening' follows, or 'error' (EADDRINUSE, EACCES, ...).
    */
   listen(port?: number, hostname?: string, backlog?: number, listeningListener?: () => void): this
+  listen(port?: number, hostname?: string, listeningListener?: () => void): this
   listen(port?: number, backlog?: number, listeningListener?: () => void): this
   listen(port?: number, listeningListener?: () => void): this
   listen(path: string, backlog?: number, listeningListener?: () => void): this
@@ -154,8 +176,8 @@ export class Server extends EventEmitter implements ServerLink {
       this.#listenOn(undefined, port, backlog, options)
       return this
     }
-    resolve(host, { family: 0 }, undefined).then(
-      ({ address }) => this.#listenOn(address, port, backlog, options),
+    resolve(host, { family: 0 }, undefined, false).then(
+      ([{ address }]) => this.#listenOn(address, port, backlog, options),
       (err: Error) => process.nextTick(() => this.emit('error', err)),
     )
     return this
@@ -205,14 +227,18 @@ export class Server extends EventEmitter implements ServerLink {
   #startAccepting(): void {
     const ops = this.#ops
     const at = ops.prepare()
-    prepMultishotAccept(ops.sqes, at, this.#fd, 0, 0, SOCK_CLOEXEC)
+    // A direct descriptor has no close-on-exec flag to ask for (the kernel refuses SOCK_CLOEXEC there).
+    if (this.#direct) prepMultishotAcceptDirect(ops.sqes, at, this.#fd, 0, 0, 0)
+    else prepMultishotAccept(ops.sqes, at, this.#fd, 0, 0, SOCK_CLOEXEC)
     this.#accept = ops.startCallback(at, 'accept', undefined, this.#onAccept)
     if (!this.#refed) ops.refRequest(this.#accept, false)
   }
 
   readonly #onAccept = (res: number, flags: number): void => {
-    if (res >= 0) this.#accepted(res)
-    else if (res !== ECANCELED && !TRANSIENT.has(res) && this.#fd >= 0 && !this.#ops.closed) this.emit('error', errnoException(res, 'accept'))
+    if (res >= 0) {
+      if (this.#handOff !== undefined) this.#handOff(res)
+      else this.#accepted(res)
+    } else if (res !== ECANCELED && !TRANSIENT.has(res) && this.#fd >= 0 && !this.#ops.closed) this.emit('error', errnoException(res, 'accept'))
     if (flags & IORING_CQE_F_MORE) return
     this.#accept = -1
     if (this.#fd < 0) return this.#release()
@@ -247,6 +273,27 @@ export class Server extends EventEmitter implements ServerLink {
     if (options.pauseOnConnect === true) socket.pause()
     else socket.read(0)
     this.emit('connection', socket)
+  }
+
+  /**
+   * @internal Hands every connection accepted from now on to `take` instead
+   * of serving it here; with `direct`, they are accepted into the ring's
+   * registered file table and `take` gets the slot (the acceptor of a
+   * server on worker threads). Call before listen().
+   */
+  handOffConnections(take: (fd: number) => void, direct: boolean): void {
+    this.#handOff = take
+    this.#direct = direct
+  }
+
+  /** @internal The listening socket's fd, also while close() lets go of it; -1 when none. */
+  get listenerFd(): number {
+    return this.#fd >= 0 ? this.#fd : this.#closing
+  }
+
+  /** @internal Serves a connection accepted elsewhere (a worker thread's share of a threaded server). */
+  addConnection(fd: number): void {
+    this.#accepted(fd)
   }
 
   /** @internal An accepted socket closed. */
@@ -327,7 +374,7 @@ export class Server extends EventEmitter implements ServerLink {
   }
 }
 
-function backlogOf(args: readonly unknown[], options: ListenOptions): number {
+export function backlogOf(args: readonly unknown[], options: ListenOptions): number {
   let backlog = options.backlog
   if (backlog === undefined) {
     // listen(port, [host,] backlog, cb) and listen(path, backlog, cb)

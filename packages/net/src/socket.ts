@@ -22,7 +22,8 @@ import {
   SOCK_STREAM,
   SOL_SOCKET,
   SO_KEEPALIVE,
-  encodeIovecs,
+  IOVEC_SIZE,
+  MSGHDR_IOVLEN,
   prepClose,
   prepConnect,
   prepRecv,
@@ -34,10 +35,12 @@ import {
   prepSendZcFixed,
   prepSocket,
   setBufferSelect,
+  writeIovec,
   writeMsghdr,
 } from '@iouring/ops'
 import { kernelAtLeast, registrations } from '@iouring/register'
-import { domainOf, localAddress, peerAddress, resolve, sockaddrOf, type AddressInfo, type LookupFunction } from './address.js'
+import { getDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout } from 'node:net'
+import { domainOf, interleaveFamilies, localAddress, peerAddress, resolve, sockaddrOf, type AddressInfo, type LookupFunction, type Resolved } from './address.js'
 import { normalizeArgs, validateBoolean, validateFunction, validateHost, validateMsecs, validatePort, validateSignal } from './args.js'
 import { receiveGroup, ringOf } from './context.js'
 import { requireStreamKernel } from './fallback.js'
@@ -47,6 +50,7 @@ import { abortError, codedError, errnoException, exceptionWithHostPort, ringDisp
 const ECANCELED = -125
 const ENOBUFS = -105
 const ENOTCONN = -107
+const ETIMEDOUT = -110
 const TCP_NODELAY = 1
 const TCP_KEEPIDLE = 4
 const SO_LINGER = 13
@@ -63,12 +67,17 @@ export interface SocketConstructorOpts {
   fd?: number
   /** Keep the writable side open after the peer ends (default false). */
   allowHalfOpen?: boolean
+  /** With `fd`: whether reads are allowed. */
   readable?: boolean
+  /** With `fd`: whether writes are allowed. */
   writable?: boolean
   /** Destroys the socket with an AbortError when aborted. */
   signal?: AbortSignal
+  /** Set TCP_NODELAY once connected. */
   noDelay?: boolean
+  /** Turn on TCP keep-alive once connected. */
   keepAlive?: boolean
+  /** Milliseconds of idleness before the first keep-alive probe. */
   keepAliveInitialDelay?: number
   /** The ring whose operations carry this socket's I/O: default, this thread's defaultRing(). */
   ring?: IoUring
@@ -83,27 +92,47 @@ export interface SocketConstructorOpts {
 
 /** connect() options for TCP, as node:net's. */
 export interface TcpSocketConnectOpts {
+  /** The port to connect to. */
   port: number | string
+  /** The host to connect to (default 'localhost'), looked up with `lookup`. */
   host?: string
+  /** The local address to bind to first. */
   localAddress?: string
+  /** The local port to bind to first. */
   localPort?: number
+  /** The address family to look up: 4, 6, or 0 for either. */
   family?: number
+  /** dns.lookup() hints. */
   hints?: number
+  /** The lookup function (default dns.lookup). */
   lookup?: LookupFunction
+  /** Set TCP_NODELAY once connected. */
   noDelay?: boolean
+  /** Turn on TCP keep-alive once connected. */
   keepAlive?: boolean
+  /** Milliseconds of idleness before the first keep-alive probe. */
   keepAliveInitialDelay?: number
+  /** setTimeout(timeout) on the socket. */
   timeout?: number
+  /** Destroys the socket with an AbortError when aborted. */
   signal?: AbortSignal
+  /** Try every address a name resolves to, families alternating (node:net's default: net.getDefaultAutoSelectFamily()). */
+  autoSelectFamily?: boolean
+  /** How long each of those attempts gets before the next starts (default net.getDefaultAutoSelectFamilyAttemptTimeout(), at least 10). */
+  autoSelectFamilyAttemptTimeout?: number
 }
 
 /** connect() options for a Unix socket: a path, or '\0name' in the abstract namespace. */
 export interface IpcSocketConnectOpts {
+  /** The socket's path, or '\0name' in the abstract namespace. */
   path: string
+  /** setTimeout(timeout) on the socket. */
   timeout?: number
+  /** Destroys the socket with an AbortError when aborted. */
   signal?: AbortSignal
 }
 
+/** connect() options: TCP or a Unix socket, as node:net's. */
 export type SocketConnectOpts = TcpSocketConnectOpts | IpcSocketConnectOpts
 
 type ReadyState = 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed'
@@ -153,6 +182,8 @@ export class Socket extends Duplex {
   #written = 0
   #writeCallback: ((error?: Error | null) => void) | undefined
   #zeroCopyResult = 0
+  /** The msghdr and iovecs of gathered writes, made at the first. */
+  #gather: Gather | undefined
   /** Bytes of the write in flight not sent yet. */
   #inFlight = 0
   #refed = true
@@ -164,6 +195,7 @@ export class Socket extends Duplex {
   readonly #zeroCopyThreshold: number
   /** Whether a gathered write of that many bytes can be zero-copy too (IORING_OP_SENDMSG_ZC, 6.1). */
   readonly #zeroCopyMessages: boolean
+  #attempted: string[] | undefined
   #remote: AddressInfo | string | undefined
   #local: AddressInfo | string | undefined
   [kServer]: ServerLink | undefined
@@ -212,7 +244,7 @@ export class Socket extends Duplex {
     if (signal !== undefined) this.#watch(signal)
     if (path !== undefined) {
       if (typeof path !== 'string') throw codedError('ERR_INVALID_ARG_TYPE', 'The "options.path" property must be of type string.', TypeError)
-      this.#connectTo({ path }, undefined, undefined)
+      this.#connectTo({ path }, undefined, undefined, 0)
       return this
     }
     if (typeof options.port !== 'number' && typeof options.port !== 'string') {
@@ -226,13 +258,21 @@ export class Socket extends Duplex {
     if (options.keepAlive === true) this.setKeepAlive(true, options.keepAliveInitialDelay as number | undefined)
     const lookup = options.lookup as LookupFunction | undefined
     if (lookup !== undefined) validateFunction(lookup, 'options.lookup')
-    const lookupOptions: LookupOptions = { family: (options.family as number | undefined) ?? 0, hints: (options.hints as number | undefined) ?? 0 }
-    resolve(host, lookupOptions, lookup).then(
-      ({ address, family }) => {
+    const family = (options.family as number | undefined) ?? 0
+    // node:net's autoSelectFamily (happy eyeballs): a name that resolves to
+    // several addresses is tried address by address, families alternating,
+    // the next after a failure or after autoSelectFamilyAttemptTimeout ms.
+    const autoSelect = validateBoolean(options.autoSelectFamily, 'options.autoSelectFamily') ?? getDefaultAutoSelectFamily()
+    const attemptTimeout = options.autoSelectFamilyAttemptTimeout === undefined ? getDefaultAutoSelectFamilyAttemptTimeout() : Math.max(10, validateMsecs(options.autoSelectFamilyAttemptTimeout, 'options.autoSelectFamilyAttemptTimeout'))
+    const all = autoSelect && family === 0
+    const lookupOptions: LookupOptions = { family, hints: (options.hints as number | undefined) ?? 0 }
+    resolve(host, lookupOptions, lookup, all).then(
+      (addresses) => {
         if (!this.#connecting) return
-        if (lookup !== undefined || address !== host) this.emit('lookup', null, address, family, host)
-        const local = localAddressOption === undefined && localPort === undefined ? undefined : sockaddrOf(localAddressOption ?? (family === 6 ? '::' : '0.0.0.0'), localPort ?? 0)
-        this.#connectTo(address, port, local)
+        const [first] = addresses
+        if (lookup !== undefined || first.address !== host) this.emit('lookup', null, first.address, first.family, host)
+        const local = localAddressOption === undefined && localPort === undefined ? undefined : { address: localAddressOption, port: localPort ?? 0 }
+        this.#attempt(interleaveFamilies(addresses), 0, port, local, attemptTimeout)
       },
       (err: NodeJS.ErrnoException) => {
         if (!this.#connecting) return
@@ -243,29 +283,59 @@ export class Socket extends Duplex {
     return this
   }
 
-  /** Makes the socket and connects it: `target` is an IP address (with `port`) or a Unix path. */
-  #connectTo(target: string | { path: string }, port: number | undefined, local: Uint8Array | undefined): void {
+  /** The addresses connect() tried, as node:net lists them ('127.0.0.1:80'), with autoSelectFamily. */
+  get autoSelectFamilyAttemptedAddresses(): string[] | undefined {
+    return this.#attempted
+  }
+
+  /**
+   * Connects to `addresses[i]`; when that fails, or times out with more to
+   * try, closes its socket and tries the next. The last failure is the
+   * connect's error.
+   */
+  #attempt(addresses: readonly Resolved[], i: number, port: number, local: { address: string | undefined; port: number } | undefined, attemptTimeout: number): void {
+    const { address, family } = addresses[i]
+    const last = i === addresses.length - 1
+    if (addresses.length > 1) (this.#attempted ??= []).push(`${address}:${port}`)
+    const bind = local === undefined ? undefined : sockaddrOf(local.address ?? (family === 6 ? '::' : '0.0.0.0'), local.port)
+    this.#connectTo(address, port, bind, last ? 0 : attemptTimeout, (errno, syscall) => {
+      if (!this.#connecting) return
+      if (last) return void this.destroy(exceptionWithHostPort(errno, syscall, address, port))
+      if (this.#fd >= 0) closeQuietly(this.#fd)
+      this.#fd = -1
+      this.#attempt(addresses, i + 1, port, local, attemptTimeout)
+    })
+  }
+
+  /**
+   * Makes the socket and connects it: `target` is an IP address (with `port`)
+   * or a Unix path. `fail(errno, syscall)` is told of a failure; with
+   * `timeout`, the connect is cancelled after that many ms and fails with ETIMEDOUT.
+   */
+  #connectTo(target: string | { path: string }, port: number | undefined, local: Uint8Array | undefined, timeout: number, fail?: (errno: number, syscall: string) => void): void {
     const address = typeof target === 'string' ? sockaddrOf(target, port as number) : sockaddrOf(target)
     const name = typeof target === 'string' ? target : target.path
-    const fail = (errno: number, syscall: string) => {
+    const failed = fail ?? ((errno: number, syscall: string) => {
       if (this.#connecting) this.destroy(exceptionWithHostPort(errno, syscall, name, port))
-    }
+    })
     if (this.#ops.closed) return void this.destroy(ringDisposed())
     this.#socket(domainOf(target), (fd) => {
-      if (fd < 0) return fail(fd, 'socket')
+      if (fd < 0) return failed(fd, 'socket')
       if (!this.#connecting) return closeQuietly(fd)
       this.#fd = fd
       if (this.#ops.closed) return void this.destroy(ringDisposed())
       if (local !== undefined) {
         const bound = native.bind(fd, local)
-        if (bound < 0) return fail(bound, 'bind')
+        if (bound < 0) return failed(bound, 'bind')
       }
       const ops = this.#ops
       ops.require(IORING_OP_CONNECT)
       const at = ops.prepare()
       prepConnect(ops.sqes, at, fd, native.addressOf(address), address.byteLength)
-      ops.startCallback(at, 'connect', address, (res) => {
-        if (res < 0) return fail(res, 'connect')
+      let timedOut = false
+      const request = ops.startCallback(at, 'connect', address, (res) => {
+        clearTimeout(timer)
+        if (res < 0) return failed(timedOut ? ETIMEDOUT : res, 'connect')
         if (!this.#connecting) return
         this.#connecting = false
         this.#opened()
@@ -274,6 +344,10 @@ export class Socket extends Duplex {
         // Start receiving now, as node:net does, so that an end or a reset is seen even without a reader.
         if (!this.isPaused()) this.read(0)
       })
+      const timer = timeout > 0 ? setTimeout(() => {
+        timedOut = true
+        ops.cancel(request)
+      }, timeout) : undefined
     })
   }
 
@@ -435,19 +509,25 @@ export class Socket extends Duplex {
     else this.#send()
   }
 
-  /** Sends `buffers` in one sendmsg (at most IOV_MAX at a time); what a partial send left goes next. */
+  /**
+   * Sends `buffers` in one sendmsg (at most IOV_MAX at a time); what a
+   * partial send left goes next. The msghdr and iovecs are written into the
+   * socket's gather buffer, reused by every gathered write (one is in flight
+   * at a time), so a write allocates nothing for them.
+   */
   #sendv(buffers: Buffer[]): void {
-    const batch = buffers.length > IOV_MAX ? buffers.slice(0, IOV_MAX) : buffers
-    const iov = encodeIovecs(batch.map((buffer) => ({ addr: native.addressOf(buffer), len: buffer.byteLength })))
-    const msg = new DataView(new ArrayBuffer(MSGHDR_SIZE))
-    writeMsghdr(msg, 0, { name: 0, namelen: 0, iov: native.addressOf(iov), iovlen: batch.length, control: 0, controllen: 0, flags: 0 })
+    const count = Math.min(buffers.length, IOV_MAX)
+    const gather = count <= GATHER_IOVECS ? (this.#gather ??= newGather(GATHER_IOVECS)) : newGather(count)
+    for (let i = 0; i < count; i++) writeIovec(gather.view, GATHER_IOV + i * IOVEC_SIZE, native.addressOf(buffers[i]), buffers[i].byteLength)
+    gather.view.setUint32(MSGHDR_IOVLEN, count, true)
     const ops = this.#ops
     const at = ops.prepare()
     const zeroCopy = this.#inFlight >= this.#zeroCopyThreshold && this.#zeroCopyMessages
-    if (zeroCopy) prepSendmsgZc(ops.sqes, at, this.#fd, native.addressOf(msg), MSG_NOSIGNAL)
-    else prepSendmsg(ops.sqes, at, this.#fd, native.addressOf(msg), MSG_NOSIGNAL)
+    if (zeroCopy) prepSendmsgZc(ops.sqes, at, this.#fd, gather.address, MSG_NOSIGNAL)
+    else prepSendmsg(ops.sqes, at, this.#fd, gather.address, MSG_NOSIGNAL)
     this.#writing = buffers
-    ops.startCallback(at, 'write', [iov, msg, batch], zeroCopy ? this.#onZeroCopySentv : this.#onSentv)
+    // The kernel reads the buffers (and, until it has copied them, the msghdr and iovecs) until the CQE.
+    ops.startCallback(at, 'write', gather === this.#gather ? buffers : [buffers, gather], zeroCopy ? this.#onZeroCopySentv : this.#onSentv)
   }
 
   readonly #onSentv = (res: number): void => {
@@ -682,6 +762,24 @@ export class Socket extends Duplex {
   get fd(): number {
     return this.#fd
   }
+}
+
+/** Iovecs a socket's reused gather buffer has room for; a longer gathered write gets a buffer of its own. */
+const GATHER_IOVECS = 64
+/** Where the iovecs start in a gather buffer, after the msghdr. */
+const GATHER_IOV = MSGHDR_SIZE
+
+/** A msghdr for sendmsg followed by room for `iovecs` iovecs, its address, and a view of it. */
+interface Gather {
+  view: DataView
+  address: number
+}
+
+function newGather(iovecs: number): Gather {
+  const view = new DataView(new ArrayBuffer(GATHER_IOV + iovecs * IOVEC_SIZE))
+  const address = native.addressOf(view)
+  writeMsghdr(view, 0, { name: 0, namelen: 0, iov: address + GATHER_IOV, iovlen: 0, control: 0, controllen: 0, flags: 0 })
+  return { view, address }
 }
 
 /** The index of the registered buffer of `ring` that holds [address, address + length), or -1. */

@@ -9,7 +9,7 @@ describe('@iouring/net loads through import and require', () => {
     const imported = await import('@iouring/net')
     const required = require('@iouring/net')
     expect(Object.keys(imported).filter((k) => k !== 'default').sort()).toEqual(Object.keys(required).filter((k) => k !== '__esModule').sort())
-    for (const name of ['createServer', 'connect', 'createConnection', 'Server', 'Socket', 'serveHttp', 'sockets', 'SocketOperations', 'isIP']) {
+    for (const name of ['createServer', 'connect', 'createConnection', 'Server', 'Socket', 'serveHttp', 'sockets', 'SocketOperations', 'isIP', 'createSocket', 'UdpSocket', 'setDatagramBuffers']) {
       expect(typeof required[name], name).toBe('function')
     }
     const server = required.createServer((socket: { end(data: string): void }) => socket.end('from require'))

@@ -63,6 +63,7 @@ function expectNodeNet(facts: Record<string, unknown>): void {
   expect(inUse).toEqual(nodeInUse)
   expect(inUse).toMatchObject({ code: 'EADDRINUSE', syscall: 'listen' })
   expect(facts.http).toEqual({ bridgeInstance: true, appListening: true, responses: [{ body: 'served /first', reused: false }, { body: 'served /second', reused: true }] })
+  expect(facts.udp).toEqual({ udpSocketIsNodeDgrams: true, createSocketInstance: true, echoed: 'over UDP' })
 }
 
 describe('where a seccomp filter denies io_uring (a child under deny-io-uring)', () => {
@@ -81,7 +82,7 @@ describe('where a seccomp filter denies io_uring (a child under deny-io-uring)',
     expect(warningLines(stderr, 'IOURING_NET_FALLBACK')).toHaveLength(1)
   })
 
-  it('IOURING_STRICT=1: createServer, new Server, connect, new Socket and serveHttp throw ERR_IOURING_UNAVAILABLE; no warning', () => {
+  it('IOURING_STRICT=1: createServer, new Server, connect, new Socket, serveHttp and createSocket throw ERR_IOURING_UNAVAILABLE; no warning', () => {
     const { seen, stderr } = child<{ thrown: Record<string, unknown>; availability: Availability }>([denyIoUring, '--errno=ENOSYS'], `
       import http from 'node:http'
       import * as net from '@iouring/net'
@@ -94,13 +95,14 @@ describe('where a seccomp filter denies io_uring (a child under deny-io-uring)',
         connect: () => net.connect(9, '127.0.0.1'),
         newSocket: () => new net.Socket(),
         serveHttp: () => net.serveHttp(http.createServer()),
+        createSocket: () => net.createSocket('udp4'),
       }
       const seen = {}
       for (const [name, make] of Object.entries(made)) seen[name] = thrown(make)
       await new Promise((resolve) => setImmediate(resolve))
       console.log(JSON.stringify({ thrown: seen, availability: availability() }))`, { IOURING_STRICT: '1' })
     const refusal = { class: 'Error', name: 'Error', code: 'ERR_IOURING_UNAVAILABLE', reason: 'seccomp', errno: -38, syscall: 'io_uring_setup', message: seen.availability.message }
-    expect(seen.thrown).toEqual({ createServer: refusal, newServer: refusal, connect: refusal, newSocket: refusal, serveHttp: refusal })
+    expect(seen.thrown).toEqual({ createServer: refusal, newServer: refusal, connect: refusal, newSocket: refusal, serveHttp: refusal, createSocket: refusal })
     expect(stderr).toBe('')
   })
 })
@@ -128,13 +130,14 @@ describe('where the kernel is older than 5.19 (a child whose kernel release read
     expect(warningLines(stderr, 'IOURING_NET_FALLBACK')).toHaveLength(1)
   })
 
-  it.skipIf(!usable)('IOURING_STRICT=1: createServer and connect throw ERR_IOURING_UNAVAILABLE naming the kernel', () => {
+  it.skipIf(!usable)('IOURING_STRICT=1: createServer, connect and createSocket throw ERR_IOURING_UNAVAILABLE naming the kernel', () => {
     const { seen, stderr } = child<Record<string, Record<string, unknown>>>(oldKernel, `
       import * as net from '@iouring/net'
       import { thrown } from ${JSON.stringify(scenarioModule)}
-      console.log(JSON.stringify({ createServer: thrown(() => net.createServer()), connect: thrown(() => net.connect(9, '127.0.0.1')) }))`, { IOURING_STRICT: '1' })
+      console.log(JSON.stringify({ createServer: thrown(() => net.createServer()), connect: thrown(() => net.connect(9, '127.0.0.1')), createSocket: thrown(() => net.createSocket('udp4')) }))`, { IOURING_STRICT: '1' })
     const refusal = { class: 'Error', name: 'Error', code: 'ERR_IOURING_UNAVAILABLE', reason: 'kernel', message: `${tooOld(release!)}; use a newer kernel, or unset IOURING_STRICT to run on node:net` }
-    expect(seen).toEqual({ createServer: refusal, connect: refusal })
+    const udpRefusal = { ...refusal, message: `@iouring/net's UDP socket needs Linux 6.0 or newer (multishot recvmsg), and this kernel is ${release}; use a newer kernel, or node:dgram` }
+    expect(seen).toEqual({ createServer: refusal, connect: refusal, createSocket: udpRefusal })
     expect(stderr).toBe('')
   })
 })

@@ -5,10 +5,11 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IoUring } from '@iouring/core'
 import { BufferRing } from '@iouring/buffers'
-import { AF_INET, AF_UNIX, IORING_OP_SEND_ZC, SOCK_STREAM, SOL_SOCKET, SO_RCVBUF, SO_REUSEADDR } from '@iouring/ops'
+import { AF_INET, AF_UNIX, IORING_OP_SEND_ZC, SOCK_STREAM, SOL_SOCKET, SO_PASSCRED, SO_RCVBUF, SO_REUSEADDR } from '@iouring/ops'
 import { availability } from '@iouring/native'
 import { SocketOperations, sockets } from '@iouring/net'
-import { closed, listening, tempDir } from './helpers.js'
+import { registerFilesSparse } from '@iouring/register'
+import { closed, listening, readAll, tempDir } from './helpers.js'
 
 const available = availability().available
 const probeRing = available ? new IoUring({ entries: 1 }) : undefined
@@ -84,6 +85,30 @@ describe('socket operations on a ring', () => {
     for (const fd of [...fds, listener]) closeSync(fd)
   })
 
+  it('accept and acceptMultishot with direct: connections land in the registered file table', async () => {
+    registerFilesSparse(ring, 4)
+    const { fd: listener, port } = await tcpListener()
+    const peers: nodeNet.Socket[] = []
+    const [accepted] = await Promise.all([ops.accept(listener, { direct: true }), peers.push(nodeNet.connect(port, '127.0.0.1'))])
+    expect(accepted).toMatchObject({ fd: 0, address: { address: '127.0.0.1', family: 'IPv4' } })
+    const slots: number[] = []
+    const accepts = ops.acceptMultishot(listener, { direct: true })
+    peers.push(nodeNet.connect(port, '127.0.0.1'), nodeNet.connect(port, '127.0.0.1'))
+    for await (const slot of accepts) {
+      slots.push(slot)
+      if (slots.length === 2) break
+    }
+    expect(slots.sort()).toEqual([1, 2])
+    // Each slot is the accepted connection: bytes sent through it reach the peers, in turn.
+    for (const slot of [accepted.fd, ...slots]) {
+      expect(await ring.write(ring.fixedFile(slot), Buffer.from(`slot ${slot}`))).toBe(6)
+      expect(await ring.closeDirect(slot)).toBe(0)
+    }
+    const received = await Promise.all(peers.map((peer) => readAll(peer)))
+    expect(received.map((data) => data.toString()).sort()).toEqual(['slot 0', 'slot 1', 'slot 2'])
+    closeSync(listener)
+  })
+
   it('passes an open fd over a Unix socket (SCM_RIGHTS)', async () => {
     const file = join(temp.dir, 'passed.txt')
     writeFileSync(file, 'what the receiver reads through the passed fd')
@@ -103,6 +128,21 @@ describe('socket operations on a ring', () => {
     const [fd] = (rights as { fds: number[] }).fds
     expect(readFileSync(fd, 'utf8')).toBe('what the receiver reads through the passed fd')
     for (const f of [fd, sender, receiver, listener]) closeSync(f)
+  })
+
+  it('passes the sender\'s credentials over a Unix socket (SCM_CREDENTIALS, with SO_PASSCRED on the receiver)', async () => {
+    const path = join(temp.dir, 'cred.sock')
+    const listener = await ops.socket(AF_UNIX, SOCK_STREAM)
+    await ops.bind(listener, { path })
+    await ops.listen(listener)
+    const sender = await ops.socket(AF_UNIX, SOCK_STREAM)
+    const [{ fd: receiver }] = await Promise.all([ops.accept(listener), ops.connect(sender, { path })])
+    await ops.setsockopt(receiver, SOL_SOCKET, SO_PASSCRED, 1)
+    const me = { pid: process.pid, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }
+    await ops.sendmsg(sender, { buffers: [Buffer.from('c')], control: [{ kind: 'credentials', ...me }] })
+    const message = await ops.recvmsg(receiver, [Buffer.alloc(1)], { controlLength: 64 })
+    expect(message.control).toEqual([{ kind: 'credentials', ...me }])
+    for (const f of [sender, receiver, listener]) closeSync(f)
   })
 
   it.skipIf(!zeroCopySupported)('sendZc keeps its buffer until the notification and resolves to the bytes sent', async () => {

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IoUring, availability } from '@iouring/core'
 import { FixedBufferPool } from '@iouring/buffers'
 import { IORING_OP_SEND_ZC } from '@iouring/ops'
-import { Socket, connect, createServer, type Server } from '@iouring/net'
+import { Socket, connect, createServer, sockets, type Server } from '@iouring/net'
 import { closed, listening, readAll, shape, unusedPort } from './helpers.js'
 
 const sha1 = (data: Buffer) => createHash('sha1').update(data).digest('hex')
@@ -194,23 +194,54 @@ describe('Socket: ends and errors as node:net has them', () => {
     await closed(server)
   })
 
+  it("a connect that hangs (the listener's queue is full): 'timeout' while connecting, then an abort", async () => {
+    // A listener with a backlog of 0 that never accepts: its queue holds one
+    // connection, and the kernel drops the SYNs of the ones after it.
+    const ops = sockets()
+    const listener = await ops.socket(2 /* AF_INET */, 1 /* SOCK_STREAM */)
+    await ops.bind(listener, { address: '127.0.0.1', port: 0 })
+    await ops.listen(listener, 0)
+    const { port } = ops.getsockname(listener) as nodeNet.AddressInfo
+    const fillers = [connect(port, '127.0.0.1'), connect(port, '127.0.0.1')]
+    await once(fillers[0], 'connect')
+    const controller = new AbortController()
+    const hanging = connect({ port, host: '127.0.0.1', timeout: 50, signal: controller.signal })
+    await once(hanging, 'timeout')
+    expect([hanging.connecting, hanging.readyState]).toEqual([true, 'opening'])
+    controller.abort()
+    const [err] = await once(hanging, 'error')
+    expect(err).toMatchObject({ name: 'AbortError', code: 'ABORT_ERR' })
+    for (const socket of fillers) socket.destroy()
+    await ops.close(listener)
+  })
+
   it("setTimeout emits 'timeout' on an idle socket, and activity postpones it", async () => {
+    // The server answers each 'next' with a letter, the second 150 ms later: the traffic is the activity.
     const server = createServer((socket) => {
-      socket.write('a')
-      setTimeout(() => socket.write('b'), 60)
+      let letter = 0
+      socket.on('data', () => {
+        const next = 'ab'[letter++] ?? ''
+        if (letter === 1) socket.write(next)
+        else setTimeout(() => socket.write(next), 150)
+      })
     })
     const port = await listening(server)
     const client = connect(port, '127.0.0.1')
     const events: string[] = []
-    client.setTimeout(100)
-    expect(client.timeout).toBe(100)
-    client.on('data', (d: Buffer) => events.push(d.toString()))
-    client.on('timeout', () => {
-      events.push('timeout')
-      client.destroy()
+    let lastActivity = 0
+    client.setTimeout(500)
+    expect(client.timeout).toBe(500)
+    client.on('data', (d: Buffer) => {
+      events.push(d.toString())
+      lastActivity = performance.now()
+      if (events.length < 2) client.write('next')
     })
-    await once(client, 'close')
-    expect(events).toEqual(['a', 'b', 'timeout'])
+    client.write('next')
+    await once(client, 'timeout')
+    // A timer never fires early: had the 'b' not postponed it, it would have fired some 350 ms after it.
+    expect(performance.now() - lastActivity).toBeGreaterThanOrEqual(499)
+    expect(events).toEqual(['a', 'b'])
+    client.destroy()
     await closed(server)
   })
 })
@@ -293,6 +324,25 @@ describe('Socket: state and options', () => {
     }
     const socket = new Socket()
     expect(() => socket.setTimeout('x' as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
+  })
+
+  it('autoSelectFamily: a name that resolves to ::1 and 127.0.0.1 reaches a server on 127.0.0.1 only, as with node:net', async () => {
+    const lookup = (_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+      const all = [{ address: '::1', family: 6 }, { address: '127.0.0.1', family: 4 }]
+      if (options.all) callback(null, all)
+      else callback(null, all[0].address, all[0].family)
+    }
+    for (const make of [connect, nodeNet.connect] as ((options: object) => nodeNet.Socket)[]) {
+      const client = make({ port, host: 'dual.test', lookup, autoSelectFamily: true })
+      await once(client, 'connect')
+      expect(client.remoteAddress).toBe('127.0.0.1')
+      expect(client.autoSelectFamilyAttemptedAddresses).toEqual([`::1:${port}`, `127.0.0.1:${port}`])
+      client.destroy()
+      // Without it, the first address is the only one: refused.
+      const single = make({ port, host: 'dual.test', lookup, autoSelectFamily: false })
+      const [err] = await once(single, 'error')
+      expect(err).toMatchObject({ code: 'ECONNREFUSED', address: '::1', port })
+    }
   })
 
   it('IPv6 on ::1', async () => {

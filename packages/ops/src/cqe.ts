@@ -11,6 +11,7 @@ export function cqeUserData(cqes: DataView, at: number): number {
   return cqes.getUint32(at + CQE_USER_DATA + 4, true) * 0x1_0000_0000 + cqes.getUint32(at + CQE_USER_DATA, true)
 }
 
+/** The CQE's full 64-bit user_data. */
 export function cqeUserData64(cqes: DataView, at: number): bigint {
   return cqes.getBigUint64(at + CQE_USER_DATA, true)
 }
@@ -20,6 +21,7 @@ export function cqeRes(cqes: DataView, at: number): number {
   return cqes.getInt32(at + CQE_RES, true)
 }
 
+/** The CQE's flags (IORING_CQE_F_*). */
 export function cqeFlags(cqes: DataView, at: number): number {
   return cqes.getUint32(at + CQE_FLAGS, true)
 }
@@ -29,6 +31,7 @@ export function cqeBufferId(flags: number): number {
   return flags >>> IORING_CQE_BUFFER_SHIFT
 }
 
+/** The request used a provided buffer, whose id is cqeBufferId(flags). */
 export function cqeHasBuffer(flags: number): boolean {
   return (flags & IORING_CQE_F_BUFFER) !== 0
 }
@@ -38,6 +41,7 @@ export function cqeHasMore(flags: number): boolean {
   return (flags & IORING_CQE_F_MORE) !== 0
 }
 
+/** The socket still had data after this receive. */
 export function cqeSockNonempty(flags: number): boolean {
   return (flags & IORING_CQE_F_SOCK_NONEMPTY) !== 0
 }
@@ -67,9 +71,13 @@ export function cqeBigCqe(cqes: DataView, at: number, index: number): bigint {
   return cqes.getBigUint64(at + CQE_BIG_CQE + 8 * index, true)
 }
 
+/** A CQE copied out of the ring (decodeCqe). */
 export interface Cqe {
+  /** The request's user_data. */
   userData: bigint
+  /** The result: >= 0 on success, -errno on failure. */
   res: number
+  /** IORING_CQE_F_* bits, and a provided buffer's id in the upper 16. */
   flags: number
   /** The 16 extra bytes of a 32-byte CQE (big_cqe[0], big_cqe[1]). */
   bigCqe?: [bigint, bigint]

@@ -1,5 +1,9 @@
-// @iouring/ops: io_uring's ABI in pure TypeScript. Layout facts, constants
-// and tables, SQE encoders, CQE readers and struct codecs.
+/**
+ * @iouring/ops: io_uring's ABI in pure TypeScript. Layout facts, constants
+ * and tables, SQE encoders, CQE readers and struct codecs.
+ *
+ * @module @iouring/ops
+ */
 export * from './layout.js'
 export * from './constants.js'
 export * from './sys.js'

@@ -4,28 +4,34 @@
 import {
   CMSGHDR_SIZE, CMSG_ALIGN, CMSG_LEN_FIELD, CMSG_LEVEL, CMSG_TYPE, IN6_PKTINFO_ADDR, IN6_PKTINFO_IFINDEX,
   IN6_PKTINFO_SIZE, IN_PKTINFO_ADDR, IN_PKTINFO_IFINDEX, IN_PKTINFO_SIZE, IN_PKTINFO_SPEC_DST, MSGHDR_CONTROL,
-  MSGHDR_CONTROLLEN, MSGHDR_FLAGS, MSGHDR_IOV, MSGHDR_IOVLEN, MSGHDR_NAME, MSGHDR_NAMELEN, MSGHDR_SIZE,
+  MSGHDR_CONTROLLEN, MSGHDR_FLAGS, MSGHDR_IOV, MSGHDR_IOVLEN, MSGHDR_NAME, MSGHDR_NAMELEN, MSGHDR_SIZE, UCRED_GID,
+  UCRED_PID, UCRED_SIZE, UCRED_UID,
 } from './layout.js'
 import { formatIP, parseIP } from './sockaddr.js'
-import { IPPROTO_IP, IPPROTO_IPV6, IPV6_PKTINFO, IP_PKTINFO, SCM_RIGHTS, SOL_SOCKET } from './sys.js'
+import { IPPROTO_IP, IPPROTO_IPV6, IPV6_PKTINFO, IP_PKTINFO, SCM_CREDENTIALS, SCM_RIGHTS, SOL_SOCKET } from './sys.js'
 import { readU64, type U64, writeU64 } from './u64.js'
 
 // ---- struct msghdr ---------------------------------------------------------------------
 
+/** struct msghdr's fields, as writeMsghdr takes them: addresses and lengths. */
 export interface Msghdr {
   /** address of a sockaddr buffer, or 0 */
   name: U64
+  /** Bytes of the sockaddr buffer at `name`. */
   namelen: number
   /** address of an iovec array */
   iov: U64
+  /** Entries of the iovec array at `iov`. */
   iovlen: number
   /** address of the control buffer, or 0 */
   control: U64
+  /** Bytes of the control buffer at `control`. */
   controllen: number
   /** MSG_* on return from recvmsg; ignored by sendmsg */
   flags: number
 }
 
+/** Writes `msg` as a 56-byte struct msghdr at `at`; returns its size. */
 export function writeMsghdr(view: DataView, at: number, msg: Msghdr): number {
   writeU64(view, at + MSGHDR_NAME, msg.name, 'name')
   view.setUint32(at + MSGHDR_NAMELEN, msg.namelen, true)
@@ -39,6 +45,7 @@ export function writeMsghdr(view: DataView, at: number, msg: Msghdr): number {
   return MSGHDR_SIZE
 }
 
+/** Reads the struct msghdr at `at`, as the kernel left it after a recvmsg (addresses as numbers). */
 export function decodeMsghdr(view: DataView, at: number): { name: number; namelen: number; iov: number; iovlen: number; control: number; controllen: number; flags: number } {
   return {
     name: readU64(view, at + MSGHDR_NAME),
@@ -63,9 +70,12 @@ export function cmsgSpace(dataLen: number): number {
   return CMSGHDR_SIZE + Math.ceil(dataLen / CMSG_ALIGN) * CMSG_ALIGN
 }
 
+/** One ancillary message (cmsg), as encodeControlMessages writes and decodeControlMessages reads them. */
 export type ControlMessage =
   /** SOL_SOCKET / SCM_RIGHTS: file descriptors in flight */
   | { kind: 'rights'; fds: number[] }
+  /** SOL_SOCKET / SCM_CREDENTIALS: the sender's pid, uid and gid (struct ucred; the receiver sets SO_PASSCRED) */
+  | { kind: 'credentials'; pid: number; uid: number; gid: number }
   /** IPPROTO_IP / IP_PKTINFO */
   | { kind: 'pktinfo'; ifindex: number; specDst: string; address: string }
   /** IPPROTO_IPV6 / IPV6_PKTINFO */
@@ -76,6 +86,7 @@ export type ControlMessage =
 function dataLength(msg: ControlMessage): number {
   switch (msg.kind) {
     case 'rights': return 4 * msg.fds.length
+    case 'credentials': return UCRED_SIZE
     case 'pktinfo': return IN_PKTINFO_SIZE
     case 'pktinfo6': return IN6_PKTINFO_SIZE
     case 'raw': return msg.data.length
@@ -109,6 +120,12 @@ export function writeControlMessage(view: DataView, at: number, msg: ControlMess
     case 'rights':
       writeHeader(view, at, dataLen, SOL_SOCKET, SCM_RIGHTS)
       for (let i = 0; i < msg.fds.length; i++) view.setInt32(data + 4 * i, msg.fds[i], true)
+      break
+    case 'credentials':
+      writeHeader(view, at, dataLen, SOL_SOCKET, SCM_CREDENTIALS)
+      view.setInt32(data + UCRED_PID, msg.pid, true)
+      view.setUint32(data + UCRED_UID, msg.uid, true)
+      view.setUint32(data + UCRED_GID, msg.gid, true)
       break
     case 'pktinfo':
       writeHeader(view, at, dataLen, IPPROTO_IP, IP_PKTINFO)
@@ -160,6 +177,8 @@ export function decodeControlMessages(view: DataView, at: number, len: number): 
       const fds: number[] = []
       for (let i = 0; i + 4 <= dataLen; i += 4) fds.push(view.getInt32(data + i, true))
       out.push({ kind: 'rights', fds })
+    } else if (level === SOL_SOCKET && type === SCM_CREDENTIALS && dataLen >= UCRED_SIZE) {
+      out.push({ kind: 'credentials', pid: view.getInt32(data + UCRED_PID, true), uid: view.getUint32(data + UCRED_UID, true), gid: view.getUint32(data + UCRED_GID, true) })
     } else if (level === IPPROTO_IP && type === IP_PKTINFO && dataLen >= IN_PKTINFO_SIZE) {
       out.push({
         kind: 'pktinfo',

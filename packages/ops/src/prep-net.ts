@@ -39,6 +39,7 @@ export function prepSocketDirect(sqes: DataView, at: number, domain: number, typ
   setTargetFixedFile(sqes, at, fileIndex)
 }
 
+/** io_uring_prep_socket_direct_alloc: prepSocketDirect into any free direct-descriptor slot; the result is the slot. */
 export function prepSocketDirectAlloc(sqes: DataView, at: number, domain: number, type: number, protocol: number, flags: number): void {
   prepSocketDirect(sqes, at, domain, type, protocol, IORING_FILE_INDEX_ALLOC, flags)
 }
@@ -48,14 +49,17 @@ export function prepConnect(sqes: DataView, at: number, fd: number, addr: U64, a
   prepRw(sqes, at, IORING_OP_CONNECT, fd, addr, 0, addrlen >>> 0)
 }
 
+/** io_uring_prep_bind (6.11): bind(2) of `fd` to the sockaddr of `addrlen` bytes at address `addr`. */
 export function prepBind(sqes: DataView, at: number, fd: number, addr: U64, addrlen: number): void {
   prepRw(sqes, at, IORING_OP_BIND, fd, addr, 0, addrlen >>> 0)
 }
 
+/** io_uring_prep_listen (6.11): listen(2) on `fd`. */
 export function prepListen(sqes: DataView, at: number, fd: number, backlog: number): void {
   prepRw(sqes, at, IORING_OP_LISTEN, fd, 0, backlog, 0)
 }
 
+/** io_uring_prep_shutdown: shutdown(2) of `fd` (SHUT_RD, SHUT_WR, SHUT_RDWR). */
 export function prepShutdown(sqes: DataView, at: number, fd: number, how: number): void {
   prepRw(sqes, at, IORING_OP_SHUTDOWN, fd, 0, how, 0)
 }
@@ -69,11 +73,16 @@ export function prepAccept(sqes: DataView, at: number, fd: number, addr: U64, ad
   sqes.setUint32(at + SQE_RW_FLAGS, flags, true)
 }
 
+/** io_uring_prep_accept_direct: prepAccept whose new socket goes into direct-descriptor slot `fileIndex`. */
 export function prepAcceptDirect(sqes: DataView, at: number, fd: number, addr: U64, addrlen: U64, flags: number, fileIndex: number): void {
   prepAccept(sqes, at, fd, addr, addrlen, flags)
   setTargetFixedFile(sqes, at, fileIndex)
 }
 
+/**
+ * io_uring_prep_multishot_accept (5.19): one CQE per accepted connection, with IORING_CQE_F_MORE while it stays
+ * armed.
+ */
 export function prepMultishotAccept(sqes: DataView, at: number, fd: number, addr: U64, addrlen: U64, flags: number): void {
   prepAccept(sqes, at, fd, addr, addrlen, flags)
   orIoprio(sqes, at, IORING_ACCEPT_MULTISHOT)
@@ -87,6 +96,7 @@ export function prepMultishotAcceptDirect(sqes: DataView, at: number, fd: number
 
 // ---- send ----------------------------------------------------------------------------------
 
+/** io_uring_prep_send: send(2) of `len` bytes at address `buf` with MSG_* `flags`. */
 export function prepSend(sqes: DataView, at: number, sockfd: number, buf: U64, len: number, flags: number): void {
   prepRw(sqes, at, IORING_OP_SEND, sockfd, buf, len, 0)
   setMsgFlags(sqes, at, flags)
@@ -105,6 +115,7 @@ export function prepSendSetAddr(sqes: DataView, at: number, destAddr: U64, addrL
   sqes.setUint16(at + SQE_ADDR_LEN, addrLen, true)
 }
 
+/** io_uring_prep_sendto: prepSend to the sockaddr of `addrlen` bytes at address `addr` (6.0). */
 export function prepSendto(sqes: DataView, at: number, sockfd: number, buf: U64, len: number, flags: number, addr: U64, addrlen: number): void {
   prepSend(sqes, at, sockfd, buf, len, flags)
   prepSendSetAddr(sqes, at, addr, addrlen)
@@ -131,11 +142,16 @@ export function prepSendmsg(sqes: DataView, at: number, fd: number, msg: U64, fl
   setMsgFlags(sqes, at, flags)
 }
 
+/**
+ * io_uring_prep_sendmsg_zc (6.1): zero-copy sendmsg(2); a second CQE, with IORING_CQE_F_NOTIF, says when the kernel
+ * is done with the buffers.
+ */
 export function prepSendmsgZc(sqes: DataView, at: number, fd: number, msg: U64, flags: number): void {
   prepRw(sqes, at, IORING_OP_SENDMSG_ZC, fd, msg, 1, 0)
   setMsgFlags(sqes, at, flags)
 }
 
+/** io_uring_prep_sendmsg_zc_fixed: prepSendmsgZc from registered buffer `bufIndex`. */
 export function prepSendmsgZcFixed(sqes: DataView, at: number, fd: number, msg: U64, flags: number, bufIndex: number): void {
   prepSendmsgZc(sqes, at, fd, msg, flags)
   orIoprio(sqes, at, IORING_RECVSEND_FIXED_BUF)
@@ -144,6 +160,7 @@ export function prepSendmsgZcFixed(sqes: DataView, at: number, fd: number, msg: 
 
 // ---- receive ----------------------------------------------------------------------------------
 
+/** io_uring_prep_recv: recv(2) of up to `len` bytes into address `buf` with MSG_* `flags`. */
 export function prepRecv(sqes: DataView, at: number, sockfd: number, buf: U64, len: number, flags: number): void {
   prepRw(sqes, at, IORING_OP_RECV, sockfd, buf, len, 0)
   setMsgFlags(sqes, at, flags)
@@ -162,6 +179,7 @@ export function prepRecvBundle(sqes: DataView, at: number, sockfd: number, len: 
   orIoprio(sqes, at, IORING_RECVSEND_BUNDLE)
 }
 
+/** io_uring_prep_recvmsg: recvmsg(2) into the struct msghdr at address `msg`. */
 export function prepRecvmsg(sqes: DataView, at: number, fd: number, msg: U64, flags: number): void {
   prepRw(sqes, at, IORING_OP_RECVMSG, fd, msg, 1, 0)
   setMsgFlags(sqes, at, flags)

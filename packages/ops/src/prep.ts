@@ -32,6 +32,7 @@ function setOpFlags(sqes: DataView, at: number, flags: number): void {
   sqes.setUint32(at + SQE_RW_FLAGS, flags, true)
 }
 
+/** io_uring_prep_nop: a request that does nothing and completes with 0. */
 export function prepNop(sqes: DataView, at: number): void {
   prepRw(sqes, at, IORING_OP_NOP, -1, 0, 0, 0)
 }
@@ -43,6 +44,10 @@ export function prepRead(sqes: DataView, at: number, fd: number, buf: U64, nbyte
   prepRw(sqes, at, IORING_OP_READ, fd, buf, nbytes, offset)
 }
 
+/**
+ * io_uring_prep_write: writes `nbytes` from address `buf` to `fd` at `offset` (-1: at, and advancing, the file
+ * position).
+ */
 export function prepWrite(sqes: DataView, at: number, fd: number, buf: U64, nbytes: number, offset: U64): void {
   prepRw(sqes, at, IORING_OP_WRITE, fd, buf, nbytes, offset)
 }
@@ -65,6 +70,7 @@ export function prepReadFixed(sqes: DataView, at: number, fd: number, buf: U64, 
   sqes.setUint16(at + SQE_BUF_INDEX, bufIndex, true)
 }
 
+/** io_uring_prep_write_fixed: as prepWrite, from memory inside registered buffer `bufIndex`. */
 export function prepWriteFixed(sqes: DataView, at: number, fd: number, buf: U64, nbytes: number, offset: U64, bufIndex: number): void {
   prepRw(sqes, at, IORING_OP_WRITE_FIXED, fd, buf, nbytes, offset)
   sqes.setUint16(at + SQE_BUF_INDEX, bufIndex, true)
@@ -77,6 +83,7 @@ export function prepReadvFixed(sqes: DataView, at: number, fd: number, iovecs: U
   sqes.setUint16(at + SQE_BUF_INDEX, bufIndex, true)
 }
 
+/** io_uring_prep_writev_fixed (6.15): vectored write whose iovecs all point into registered buffer `bufIndex`. */
 export function prepWritevFixed(sqes: DataView, at: number, fd: number, iovecs: U64, nrVecs: number, offset: U64, flags: number, bufIndex: number): void {
   prepRw(sqes, at, IORING_OP_WRITEV_FIXED, fd, iovecs, nrVecs, offset)
   setOpFlags(sqes, at, flags)
@@ -93,11 +100,13 @@ export function prepReadMultishot(sqes: DataView, at: number, fd: number, nbytes
 
 // ---- sync, allocation, advice ----------------------------------------------------------
 
+/** io_uring_prep_fsync: fsync(2) of `fd`; IORING_FSYNC_DATASYNC in `fsyncFlags` makes it fdatasync(2). */
 export function prepFsync(sqes: DataView, at: number, fd: number, fsyncFlags: number): void {
   prepRw(sqes, at, IORING_OP_FSYNC, fd, 0, 0, 0)
   setOpFlags(sqes, at, fsyncFlags)
 }
 
+/** io_uring_prep_sync_file_range: sync_file_range(2) of `len` bytes at `offset`, with SYNC_FILE_RANGE_* `flags`. */
 export function prepSyncFileRange(sqes: DataView, at: number, fd: number, len: number, offset: U64, flags: number): void {
   prepRw(sqes, at, IORING_OP_SYNC_FILE_RANGE, fd, 0, len, offset)
   setOpFlags(sqes, at, flags)
@@ -108,6 +117,7 @@ export function prepFallocate(sqes: DataView, at: number, fd: number, mode: numb
   prepRw(sqes, at, IORING_OP_FALLOCATE, fd, len, mode, offset)
 }
 
+/** io_uring_prep_ftruncate (6.9): ftruncate(2) of `fd` to `len` bytes. */
 export function prepFtruncate(sqes: DataView, at: number, fd: number, len: U64): void {
   prepRw(sqes, at, IORING_OP_FTRUNCATE, fd, 0, 0, len)
 }
@@ -124,6 +134,10 @@ export function prepFadvise64(sqes: DataView, at: number, fd: number, offset: U6
   setOpFlags(sqes, at, advice)
 }
 
+/**
+ * io_uring_prep_madvise: madvise(2) of `length` bytes at address `addr` with MADV_* `advice` (prepMadvise64 takes a
+ * 64-bit length).
+ */
 export function prepMadvise(sqes: DataView, at: number, addr: U64, length: number, advice: number): void {
   prepRw(sqes, at, IORING_OP_MADVISE, -1, addr, length, 0)
   setOpFlags(sqes, at, advice)
@@ -145,6 +159,7 @@ export function prepSplice(sqes: DataView, at: number, fdIn: number, offIn: U64,
   setOpFlags(sqes, at, spliceFlags)
 }
 
+/** io_uring_prep_tee: tee(2) of up to `nbytes` from pipe `fdIn` to pipe `fdOut`. */
 export function prepTee(sqes: DataView, at: number, fdIn: number, fdOut: number, nbytes: number, spliceFlags: number): void {
   prepRw(sqes, at, IORING_OP_TEE, fdOut, 0, nbytes, 0)
   sqes.setInt32(at + SQE_SPLICE_FD_IN, fdIn, true)
@@ -159,11 +174,16 @@ export function prepPollAdd(sqes: DataView, at: number, fd: number, pollMask: nu
   setOpFlags(sqes, at, pollMask)
 }
 
+/**
+ * io_uring_prep_poll_multishot: as prepPollAdd, posting a CQE (with IORING_CQE_F_MORE) each time `fd` is ready,
+ * until cancelled.
+ */
 export function prepPollMultishot(sqes: DataView, at: number, fd: number, pollMask: number): void {
   prepPollAdd(sqes, at, fd, pollMask)
   sqes.setUint32(at + SQE_LEN, IORING_POLL_ADD_MULTI, true)
 }
 
+/** io_uring_prep_poll_remove: removes the poll request whose user_data is `userData`. */
 export function prepPollRemove(sqes: DataView, at: number, userData: U64): void {
   prepRw(sqes, at, IORING_OP_POLL_REMOVE, -1, userData, 0, 0)
 }
@@ -184,6 +204,7 @@ export function prepTimeout(sqes: DataView, at: number, ts: U64, count: number, 
   setOpFlags(sqes, at, flags)
 }
 
+/** io_uring_prep_timeout_remove: cancels timeout `userData` (IORING_TIMEOUT_* `flags`). */
 export function prepTimeoutRemove(sqes: DataView, at: number, userData: U64, flags: number): void {
   prepRw(sqes, at, IORING_OP_TIMEOUT_REMOVE, -1, userData, 0, 0)
   setOpFlags(sqes, at, flags)
@@ -196,6 +217,10 @@ export function prepTimeoutUpdate(sqes: DataView, at: number, ts: U64, userData:
   setOpFlags(sqes, at, flags | IORING_TIMEOUT_UPDATE)
 }
 
+/**
+ * io_uring_prep_link_timeout: a timeout for the request linked before it; `ts` is the address of a
+ * __kernel_timespec.
+ */
 export function prepLinkTimeout(sqes: DataView, at: number, ts: U64, flags: number): void {
   prepRw(sqes, at, IORING_OP_LINK_TIMEOUT, -1, ts, 1, 0)
   setOpFlags(sqes, at, flags)
@@ -229,6 +254,10 @@ export function prepCancelOp(sqes: DataView, at: number, opcode: number, flags: 
 
 // ---- files: open, close, stat, paths ----------------------------------------------------------
 
+/**
+ * io_uring_prep_openat: openat(2) of the NUL-terminated path at address `path` relative to `dfd`, with O_* `flags`
+ * and `mode`; the result is the fd.
+ */
 export function prepOpenat(sqes: DataView, at: number, dfd: number, path: U64, flags: number, mode: number): void {
   prepRw(sqes, at, IORING_OP_OPENAT, dfd, path, mode, 0)
   setOpFlags(sqes, at, flags)
@@ -240,10 +269,12 @@ export function prepOpenatDirect(sqes: DataView, at: number, dfd: number, path: 
   setTargetFixedFile(sqes, at, fileIndex)
 }
 
+/** io_uring_prep_open: prepOpenat relative to the current directory. */
 export function prepOpen(sqes: DataView, at: number, path: U64, flags: number, mode: number): void {
   prepOpenat(sqes, at, AT_FDCWD, path, flags, mode)
 }
 
+/** io_uring_prep_open_direct: prepOpenatDirect relative to the current directory. */
 export function prepOpenDirect(sqes: DataView, at: number, path: U64, flags: number, mode: number, fileIndex: number): void {
   prepOpenatDirect(sqes, at, AT_FDCWD, path, flags, mode, fileIndex)
 }
@@ -253,11 +284,16 @@ export function prepOpenat2(sqes: DataView, at: number, dfd: number, path: U64, 
   prepRw(sqes, at, IORING_OP_OPENAT2, dfd, path, OPEN_HOW_SIZE, how)
 }
 
+/**
+ * io_uring_prep_openat2_direct: prepOpenat2 into direct-descriptor slot `fileIndex` (IORING_FILE_INDEX_ALLOC: any
+ * free one).
+ */
 export function prepOpenat2Direct(sqes: DataView, at: number, dfd: number, path: U64, how: U64, fileIndex: number): void {
   prepOpenat2(sqes, at, dfd, path, how)
   setTargetFixedFile(sqes, at, fileIndex)
 }
 
+/** io_uring_prep_close: close(2) of `fd`. */
 export function prepClose(sqes: DataView, at: number, fd: number): void {
   prepRw(sqes, at, IORING_OP_CLOSE, fd, 0, 0, 0)
 }
@@ -288,11 +324,16 @@ export function prepStatx(sqes: DataView, at: number, dfd: number, path: U64, fl
   setOpFlags(sqes, at, flags)
 }
 
+/**
+ * io_uring_prep_unlinkat: unlinkat(2) of the path at address `path` relative to `dfd` (AT_REMOVEDIR in `flags`
+ * removes a directory).
+ */
 export function prepUnlinkat(sqes: DataView, at: number, dfd: number, path: U64, flags: number): void {
   prepRw(sqes, at, IORING_OP_UNLINKAT, dfd, path, 0, 0)
   setOpFlags(sqes, at, flags)
 }
 
+/** io_uring_prep_unlink: prepUnlinkat relative to the current directory. */
 export function prepUnlink(sqes: DataView, at: number, path: U64, flags: number): void {
   prepUnlinkat(sqes, at, AT_FDCWD, path, flags)
 }
@@ -303,52 +344,69 @@ export function prepRenameat(sqes: DataView, at: number, olddfd: number, oldpath
   setOpFlags(sqes, at, flags)
 }
 
+/** io_uring_prep_rename: rename(2) of the paths at addresses `oldpath` and `newpath`. */
 export function prepRename(sqes: DataView, at: number, oldpath: U64, newpath: U64): void {
   prepRenameat(sqes, at, AT_FDCWD, oldpath, AT_FDCWD, newpath, 0)
 }
 
+/** io_uring_prep_mkdirat: mkdirat(2) of the path at address `path` relative to `dfd`. */
 export function prepMkdirat(sqes: DataView, at: number, dfd: number, path: U64, mode: number): void {
   prepRw(sqes, at, IORING_OP_MKDIRAT, dfd, path, mode, 0)
 }
 
+/** io_uring_prep_mkdir: prepMkdirat relative to the current directory. */
 export function prepMkdir(sqes: DataView, at: number, path: U64, mode: number): void {
   prepMkdirat(sqes, at, AT_FDCWD, path, mode)
 }
 
+/** io_uring_prep_symlinkat: symlinkat(2): a link at `linkpath` (relative to `newdirfd`) pointing at `target`. */
 export function prepSymlinkat(sqes: DataView, at: number, target: U64, newdirfd: number, linkpath: U64): void {
   prepRw(sqes, at, IORING_OP_SYMLINKAT, newdirfd, target, 0, linkpath)
 }
 
+/** io_uring_prep_symlink: prepSymlinkat relative to the current directory. */
 export function prepSymlink(sqes: DataView, at: number, target: U64, linkpath: U64): void {
   prepSymlinkat(sqes, at, target, AT_FDCWD, linkpath)
 }
 
+/**
+ * io_uring_prep_linkat: linkat(2), a hard link `newpath` (relative to `newdfd`) to `oldpath` (relative to
+ * `olddfd`).
+ */
 export function prepLinkat(sqes: DataView, at: number, olddfd: number, oldpath: U64, newdfd: number, newpath: U64, flags: number): void {
   prepRw(sqes, at, IORING_OP_LINKAT, olddfd, oldpath, newdfd, newpath)
   setOpFlags(sqes, at, flags)
 }
 
+/** io_uring_prep_link: prepLinkat relative to the current directory. */
 export function prepLink(sqes: DataView, at: number, oldpath: U64, newpath: U64, flags: number): void {
   prepLinkat(sqes, at, AT_FDCWD, oldpath, AT_FDCWD, newpath, flags)
 }
 
 // ---- extended attributes ------------------------------------------------------------------
 
+/** io_uring_prep_getxattr: getxattr(2) of attribute `name` of the file at `path` into `len` bytes at `value`. */
 export function prepGetxattr(sqes: DataView, at: number, name: U64, value: U64, path: U64, len: number): void {
   prepRw(sqes, at, IORING_OP_GETXATTR, 0, name, len, value)
   writeU64(sqes, at + SQE_ADDR3, path, 'path')
 }
 
+/**
+ * io_uring_prep_setxattr: setxattr(2) of attribute `name` of the file at `path` to `len` bytes at `value` (XATTR_*
+ * `flags`).
+ */
 export function prepSetxattr(sqes: DataView, at: number, name: U64, value: U64, path: U64, flags: number, len: number): void {
   prepRw(sqes, at, IORING_OP_SETXATTR, 0, name, len, value)
   writeU64(sqes, at + SQE_ADDR3, path, 'path')
   setOpFlags(sqes, at, flags)
 }
 
+/** io_uring_prep_fgetxattr: fgetxattr(2), as prepGetxattr on an open `fd`. */
 export function prepFgetxattr(sqes: DataView, at: number, fd: number, name: U64, value: U64, len: number): void {
   prepRw(sqes, at, IORING_OP_FGETXATTR, fd, name, len, value)
 }
 
+/** io_uring_prep_fsetxattr: fsetxattr(2), as prepSetxattr on an open `fd`. */
 export function prepFsetxattr(sqes: DataView, at: number, fd: number, name: U64, value: U64, flags: number, len: number): void {
   prepRw(sqes, at, IORING_OP_FSETXATTR, fd, name, len, value)
   setOpFlags(sqes, at, flags)
@@ -364,6 +422,7 @@ export function prepProvideBuffers(sqes: DataView, at: number, addr: U64, len: n
   sqes.setUint16(at + SQE_BUF_GROUP, bgid, true)
 }
 
+/** io_uring_prep_remove_buffers: takes up to `nr` legacy provided buffers back from group `bgid`. */
 export function prepRemoveBuffers(sqes: DataView, at: number, nr: number, bgid: number): void {
   prepRw(sqes, at, IORING_OP_REMOVE_BUFFERS, nr, 0, 0, 0)
   sqes.setUint16(at + SQE_BUF_GROUP, bgid, true)
@@ -392,6 +451,7 @@ export function prepMsgRingFd(sqes: DataView, at: number, fd: number, sourceFd: 
   setOpFlags(sqes, at, flags)
 }
 
+/** io_uring_prep_msg_ring_fd_alloc: as prepMsgRingFd into any free slot of the target ring. */
 export function prepMsgRingFdAlloc(sqes: DataView, at: number, fd: number, sourceFd: number, data: U64, flags: number): void {
   prepMsgRingFd(sqes, at, fd, sourceFd, IORING_FILE_INDEX_ALLOC, data, flags)
 }
@@ -405,6 +465,10 @@ export function prepFutexWake(sqes: DataView, at: number, futex: U64, val: U64, 
   writeU64(sqes, at + SQE_ADDR3, mask, 'mask')
 }
 
+/**
+ * io_uring_prep_futex_wait (6.7): waits while the futex at address `futex` holds `val` (FUTEX2_* `futexFlags`;
+ * `mask` as FUTEX_BITSET_MATCH_ANY).
+ */
 export function prepFutexWait(sqes: DataView, at: number, futex: U64, val: U64, mask: U64, futexFlags: number, flags: number): void {
   prepRw(sqes, at, IORING_OP_FUTEX_WAIT, futexFlags, futex, 0, val)
   setOpFlags(sqes, at, flags)
@@ -432,6 +496,7 @@ export function prepPipe(sqes: DataView, at: number, fds: U64, pipeFlags: number
   setOpFlags(sqes, at, pipeFlags)
 }
 
+/** io_uring_prep_pipe_direct (6.16): prepPipe whose two ends land in direct-descriptor slots from `fileIndex`. */
 export function prepPipeDirect(sqes: DataView, at: number, fds: U64, pipeFlags: number, fileIndex: number): void {
   prepPipe(sqes, at, fds, pipeFlags)
   setTargetFixedFile(sqes, at, fileIndex)

@@ -9,31 +9,43 @@ import {
 } from './layout.js'
 import { OutOfRangeError } from './u64.js'
 
+/** An IPv4 socket address (struct sockaddr_in), as Node names its parts. */
 export interface InetAddress {
+  /** The address family, as Node names it. */
   family: 'IPv4'
+  /** Dotted-decimal text ('127.0.0.1'). */
   address: string
+  /** The port, 0 to 65535. */
   port: number
 }
 
+/** An IPv6 socket address (struct sockaddr_in6), as Node names its parts. */
 export interface Inet6Address {
+  /** The address family, as Node names it. */
   family: 'IPv6'
   /** may carry a numeric zone ('fe80::1%2') when scopeid is not given */
   address: string
+  /** The port, 0 to 65535. */
   port: number
+  /** sin6_flowinfo (default 0). */
   flowinfo?: number
+  /** sin6_scope_id, the interface of a link-local address (default 0, or the numeric zone of `address`). */
   scopeid?: number
 }
 
 /** A Unix-domain address: a filesystem path, '\0name' for the abstract
  * namespace, or '' for an unnamed socket. */
 export interface UnixAddress {
+  /** The socket's path; a leading NUL byte names one in the abstract namespace. */
   path: string
 }
 
+/** Any address writeSockaddr encodes and decodeSockaddr returns. */
 export type SocketAddress = InetAddress | Inet6Address | UnixAddress
 
 /** TypeError with Node's `code: 'ERR_INVALID_IP_ADDRESS'`. */
 export class InvalidAddressError extends TypeError {
+  /** Node's code for an address that does not parse. */
   readonly code = 'ERR_INVALID_IP_ADDRESS'
   constructor(address: string) {
     super(`Invalid IP address: ${address}`)

@@ -53,6 +53,7 @@ export function setUserData(sqes: DataView, at: number, value: number): void {
   sqes.setUint32(at + Sqe.USER_DATA + 4, (value - lo) / TWO_32, true)
 }
 
+/** The SQE's user_data as a number (exact below 2^53; see setUserData). */
 export function getUserData(sqes: DataView, at: number): number {
   return sqes.getUint32(at + SQE_USER_DATA + 4, true) * TWO_32 + sqes.getUint32(at + SQE_USER_DATA, true)
 }
@@ -62,6 +63,7 @@ export function setUserData64(sqes: DataView, at: number, value: bigint): void {
   writeU64(sqes, at + SQE_USER_DATA, value, 'userData')
 }
 
+/** The SQE's full 64-bit user_data. */
 export function getUserData64(sqes: DataView, at: number): bigint {
   return sqes.getBigUint64(at + SQE_USER_DATA, true)
 }
@@ -78,6 +80,7 @@ export function addFlags(sqes: DataView, at: number, flags: number): void {
   sqes.setUint8(at + SQE_FLAGS, sqes.getUint8(at + SQE_FLAGS) | flags)
 }
 
+/** The SQE's flags byte (IOSQE_*). */
 export function getFlags(sqes: DataView, at: number): number {
   return sqes.getUint8(at + SQE_FLAGS)
 }
@@ -120,14 +123,17 @@ export function setCqeSkipSuccess(sqes: DataView, at: number): void {
 
 // ---- other single fields ------------------------------------------------------------
 
+/** Writes sqe->ioprio (an I/O priority, or the send/recv/accept flags that share the field). */
 export function setIoprio(sqes: DataView, at: number, ioprio: number): void {
   sqes.setUint16(at + SQE_IOPRIO, ioprio, true)
 }
 
+/** Writes sqe->personality: run the request with the credentials registered under that id (registerPersonality). */
 export function setPersonality(sqes: DataView, at: number, personality: number): void {
   sqes.setUint16(at + SQE_PERSONALITY, personality, true)
 }
 
+/** Writes sqe->buf_index: the registered buffer a fixed read or write uses. */
 export function setBufIndex(sqes: DataView, at: number, bufIndex: number): void {
   sqes.setUint16(at + SQE_BUF_INDEX, bufIndex, true)
 }

@@ -11,44 +11,75 @@ import {
 } from './layout.js'
 import { readI64, readU64 } from './u64.js'
 
+/** A statx timestamp: seconds and nanoseconds since the epoch. */
 export interface StatxTimestamp<T extends number | bigint> {
+  /** Seconds since the epoch. */
   sec: T
+  /** Nanoseconds within the second. */
   nsec: T
 }
 
 /** T is number for fs.Stats-like results, bigint for fs.BigIntStats-like ones. */
 export interface Statx<T extends number | bigint> {
+  /** The device of the file's filesystem, from stx_dev_major and stx_dev_minor as makedev combines them. */
   dev: T
+  /** The inode number. */
   ino: T
+  /** File type and permission bits (S_IF* | 0o7777). */
   mode: T
+  /** Number of hard links. */
   nlink: T
+  /** Owner's user id. */
   uid: T
+  /** Owner's group id. */
   gid: T
+  /** The device a device file stands for (makedev of stx_rdev_major and stx_rdev_minor). */
   rdev: T
+  /** Size in bytes. */
   size: T
+  /** The block size for efficient I/O. */
   blksize: T
+  /** Number of 512-byte blocks allocated. */
   blocks: T
+  /** Last access. */
   atime: StatxTimestamp<T>
+  /** Last modification of the contents. */
   mtime: StatxTimestamp<T>
+  /** Last change of the inode. */
   ctime: StatxTimestamp<T>
+  /** Creation (stx_btime), where the filesystem records it (STATX_BTIME in `mask`). */
   birthtime: StatxTimestamp<T>
   /** STATX_* bits saying which fields the filesystem filled in */
   mask: number
   /** STATX_ATTR_* */
   attributes: bigint
+  /** The STATX_ATTR_* bits this filesystem supports. */
   attributesMask: bigint
+  /** stx_dev_major. */
   devMajor: number
+  /** stx_dev_minor. */
   devMinor: number
+  /** stx_rdev_major. */
   rdevMajor: number
+  /** stx_rdev_minor. */
   rdevMinor: number
+  /** The mount id (STATX_MNT_ID or STATX_MNT_ID_UNIQUE). */
   mntId: bigint
+  /** O_DIRECT memory alignment (STATX_DIOALIGN), 0 if unsupported. */
   dioMemAlign: number
+  /** O_DIRECT file offset alignment (STATX_DIOALIGN). */
   dioOffsetAlign: number
+  /** O_DIRECT read offset alignment (STATX_DIO_READ_ALIGN). */
   dioReadOffsetAlign: number
+  /** The subvolume id (STATX_SUBVOL). */
   subvol: bigint
+  /** Smallest atomic write, in bytes (STATX_WRITE_ATOMIC). */
   atomicWriteUnitMin: number
+  /** Largest atomic write, in bytes (STATX_WRITE_ATOMIC). */
   atomicWriteUnitMax: number
+  /** Largest atomic write the filesystem does well, in bytes (STATX_WRITE_ATOMIC). */
   atomicWriteUnitMaxOpt: number
+  /** Most iovec segments in one atomic write (STATX_WRITE_ATOMIC). */
   atomicWriteSegmentsMax: number
 }
 

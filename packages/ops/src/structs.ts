@@ -34,6 +34,7 @@ function encodeWith<T>(size: number, write: (view: DataView, at: number, value: 
 
 // ---- struct iovec[] -----------------------------------------------------------------------
 
+/** One struct iovec: a buffer's address and length. */
 export interface Iovec {
   /** iov_base: a buffer address */
   addr: U64
@@ -41,12 +42,16 @@ export interface Iovec {
   len: U64
 }
 
+/** Writes `iovecs` as a struct iovec array at `at`; returns the bytes written. */
 export function writeIovecs(view: DataView, at: number, iovecs: readonly Iovec[]): number {
-  for (let i = 0; i < iovecs.length; i++) {
-    writeU64(view, at + i * IOVEC_SIZE + IOVEC_BASE, iovecs[i].addr, 'addr')
-    writeU64(view, at + i * IOVEC_SIZE + IOVEC_LEN, iovecs[i].len, 'len')
-  }
+  for (let i = 0; i < iovecs.length; i++) writeIovec(view, at + i * IOVEC_SIZE, iovecs[i].addr, iovecs[i].len)
   return iovecs.length * IOVEC_SIZE
+}
+
+/** One struct iovec at `at`, with no object to describe it (for hot paths that fill arrays in place). */
+export function writeIovec(view: DataView, at: number, addr: U64, len: U64): void {
+  writeU64(view, at + IOVEC_BASE, addr, 'addr')
+  writeU64(view, at + IOVEC_LEN, len, 'len')
 }
 
 /** An iovec array; empty input gives an empty array (nr_vecs 0). */
@@ -54,6 +59,7 @@ export function encodeIovecs(iovecs: readonly Iovec[]): Uint8Array {
   return encodeWith(iovecs.length * IOVEC_SIZE, writeIovecs, iovecs)
 }
 
+/** Reads `count` struct iovec from `at`. */
 export function decodeIovecs(view: DataView, at: number, count: number): { addr: number; len: number }[] {
   const out: { addr: number; len: number }[] = []
   for (let i = 0; i < count; i++) {
@@ -64,12 +70,18 @@ export function decodeIovecs(view: DataView, at: number, count: number): { addr:
 
 // ---- struct __kernel_timespec ----------------------------------------------------------------
 
+/** A struct __kernel_timespec: seconds and nanoseconds. */
 export interface Timespec {
+  /** Seconds (a bigint for values past 2^53). */
   sec: number | bigint
   /** 0 to 999 999 999 */
   nsec: number
 }
 
+/**
+ * Writes `ts` as a struct __kernel_timespec at `at`; returns its size. Throws ERR_OUT_OF_RANGE for nsec outside [0,
+ * 1e9).
+ */
 export function writeTimespec(view: DataView, at: number, ts: Timespec): number {
   if (!(Number.isInteger(ts.nsec) && ts.nsec >= 0 && ts.nsec < 1e9)) throw new OutOfRangeError('nsec', '>= 0 && < 1e9', ts.nsec)
   writeI64(view, at + TIMESPEC_SEC, ts.sec, 'sec')
@@ -78,10 +90,12 @@ export function writeTimespec(view: DataView, at: number, ts: Timespec): number 
   return TIMESPEC_SIZE
 }
 
+/** `ts` as a new 16-byte struct __kernel_timespec. */
 export function encodeTimespec(ts: Timespec): Uint8Array {
   return encodeWith(TIMESPEC_SIZE, writeTimespec, ts)
 }
 
+/** Reads the struct __kernel_timespec at `at`. */
 export function decodeTimespec(view: DataView, at: number): { sec: number; nsec: number } {
   return { sec: readI64(view, at + TIMESPEC_SEC), nsec: readI64(view, at + TIMESPEC_NSEC) }
 }
@@ -96,6 +110,7 @@ export function timespecFromMs(ms: number): Timespec {
 
 // ---- struct open_how ---------------------------------------------------------------------------
 
+/** struct open_how, openat2(2)'s argument. */
 export interface OpenHow {
   /** O_* */
   flags: U64
@@ -105,6 +120,7 @@ export interface OpenHow {
   resolve: U64
 }
 
+/** Writes `how` as a struct open_how at `at`; returns its size. */
 export function writeOpenHow(view: DataView, at: number, how: OpenHow): number {
   writeU64(view, at + OPEN_HOW_FLAGS, how.flags, 'flags')
   writeU64(view, at + OPEN_HOW_MODE, how.mode, 'mode')
@@ -112,16 +128,19 @@ export function writeOpenHow(view: DataView, at: number, how: OpenHow): number {
   return OPEN_HOW_SIZE
 }
 
+/** `how` as a new 24-byte struct open_how. */
 export function encodeOpenHow(how: OpenHow): Uint8Array {
   return encodeWith(OPEN_HOW_SIZE, writeOpenHow, how)
 }
 
+/** Reads the struct open_how at `at`. */
 export function decodeOpenHow(view: DataView, at: number): { flags: number; mode: number; resolve: number } {
   return { flags: readU64(view, at + OPEN_HOW_FLAGS), mode: readU64(view, at + OPEN_HOW_MODE), resolve: readU64(view, at + OPEN_HOW_RESOLVE) }
 }
 
 // ---- struct epoll_event ---------------------------------------------------------------------------
 
+/** One struct epoll_event: the events and the caller's data. */
 export interface EpollEvent {
   /** EPOLL* */
   events: number
@@ -137,6 +156,7 @@ export function writeEpollEvent(view: DataView, at: number, ev: EpollEvent): num
   return EPOLL_EVENT_SIZE
 }
 
+/** Reads the struct epoll_event at `at` (the running architecture's layout). */
 export function decodeEpollEvent(view: DataView, at: number): { events: number; data: bigint } {
   return { events: view.getUint32(at + EPOLL_EVENT_EVENTS, true), data: view.getBigUint64(at + EPOLL_EVENT_DATA, true) }
 }
@@ -150,6 +170,7 @@ export function decodeEpollEvents(view: DataView, at: number, count: number): { 
 
 // ---- struct futex_waitv -------------------------------------------------------------------------------
 
+/** One struct futex_waitv: a futex FUTEX_WAITV waits on. */
 export interface FutexWaitv {
   /** the expected value */
   val: U64
@@ -159,6 +180,7 @@ export interface FutexWaitv {
   flags: number
 }
 
+/** Writes `w` as a struct futex_waitv at `at`; returns its size. */
 export function writeFutexWaitv(view: DataView, at: number, w: FutexWaitv): number {
   writeU64(view, at + FUTEX_WAITV_VAL, w.val, 'val')
   writeU64(view, at + FUTEX_WAITV_UADDR, w.uaddr, 'uaddr')
@@ -175,12 +197,14 @@ export function encodeFutexWaitv(list: readonly FutexWaitv[]): Uint8Array {
   return bytes
 }
 
+/** Reads the struct futex_waitv at `at`. */
 export function decodeFutexWaitv(view: DataView, at: number): { val: bigint; uaddr: number; flags: number } {
   return { val: view.getBigUint64(at + FUTEX_WAITV_VAL, true), uaddr: readU64(view, at + FUTEX_WAITV_UADDR), flags: view.getUint32(at + FUTEX_WAITV_FLAGS, true) }
 }
 
 // ---- struct io_uring_getevents_arg, io_uring_reg_wait ------------------------------------------------------
 
+/** struct io_uring_getevents_arg, io_uring_enter(2)'s argument with IORING_ENTER_EXT_ARG. */
 export interface GeteventsArg {
   /** address of a sigset_t, or 0 */
   sigmask: U64
@@ -192,6 +216,7 @@ export interface GeteventsArg {
   ts: U64
 }
 
+/** Writes `arg` as a struct io_uring_getevents_arg at `at`; returns its size. */
 export function writeGeteventsArg(view: DataView, at: number, arg: GeteventsArg): number {
   writeU64(view, at + GETEVENTS_ARG_SIGMASK, arg.sigmask, 'sigmask')
   view.setUint32(at + GETEVENTS_ARG_SIGMASK_SZ, arg.sigmaskSz, true)
@@ -200,6 +225,7 @@ export function writeGeteventsArg(view: DataView, at: number, arg: GeteventsArg)
   return GETEVENTS_ARG_SIZE
 }
 
+/** Reads the struct io_uring_getevents_arg at `at`. */
 export function decodeGeteventsArg(view: DataView, at: number): { sigmask: number; sigmaskSz: number; minWaitUsec: number; ts: number } {
   return {
     sigmask: readU64(view, at + GETEVENTS_ARG_SIGMASK),
@@ -209,12 +235,17 @@ export function decodeGeteventsArg(view: DataView, at: number): { sigmask: numbe
   }
 }
 
+/** One struct io_uring_reg_wait, a slot of a registered wait region. */
 export interface RegWait {
+  /** The timeout, used when `flags` has IORING_REG_WAIT_TS. */
   ts: Timespec
+  /** With IORING_FEAT_MIN_TIMEOUT: wait at least this long for more than one CQE. */
   minWaitUsec: number
   /** IORING_REG_WAIT_TS when ts applies */
   flags: number
+  /** Address of a sigset_t, or 0. */
   sigmask: U64
+  /** Its size in bytes. */
   sigmaskSz: number
 }
 
@@ -229,6 +260,7 @@ export function writeRegWait(view: DataView, at: number, w: RegWait): number {
   return REG_WAIT_SIZE
 }
 
+/** Reads the struct io_uring_reg_wait at `at`. */
 export function decodeRegWait(view: DataView, at: number): { ts: { sec: number; nsec: number }; minWaitUsec: number; flags: number; sigmask: number; sigmaskSz: number } {
   return {
     ts: decodeTimespec(view, at + REG_WAIT_TS),
@@ -241,15 +273,19 @@ export function decodeRegWait(view: DataView, at: number): { ts: { sec: number; 
 
 // ---- struct io_uring_recvmsg_out ---------------------------------------------------------------------------
 
+/** struct io_uring_recvmsg_out, the header the kernel writes at the start of each multishot recvmsg buffer. */
 export interface RecvmsgOut {
   /** bytes of source address the kernel had (may exceed the room given) */
   namelen: number
+  /** Bytes of control data the kernel had (may exceed the room given). */
   controllen: number
+  /** Bytes of payload the datagram had (may exceed what fits in the buffer). */
   payloadlen: number
   /** MSG_* (MSG_TRUNC, MSG_CTRUNC, ...) */
   flags: number
 }
 
+/** Writes `out` as a struct io_uring_recvmsg_out at `at` (for tests and tools); returns its size. */
 export function writeRecvmsgOut(view: DataView, at: number, out: RecvmsgOut): number {
   view.setUint32(at + RECVMSG_OUT_NAMELEN, out.namelen, true)
   view.setUint32(at + RECVMSG_OUT_CONTROLLEN, out.controllen, true)
@@ -258,10 +294,13 @@ export function writeRecvmsgOut(view: DataView, at: number, out: RecvmsgOut): nu
   return RECVMSG_OUT_SIZE
 }
 
+/** A multishot recvmsg buffer's header plus where its parts are (decodeRecvmsgOut). */
 export interface RecvmsgOutLayout extends RecvmsgOut {
   /** byte offsets, relative to the DataView, of the parts of the buffer */
   nameOffset: number
+  /** Byte offset, relative to the DataView, of the control messages. */
   controlOffset: number
+  /** Byte offset, relative to the DataView, of the payload. */
   payloadOffset: number
   /** payload bytes actually in this buffer */
   payloadLength: number
@@ -296,12 +335,15 @@ export function probeSize(nrOps: number): number {
   return PROBE_SIZE + nrOps * PROBE_OP_SIZE
 }
 
+/** struct io_uring_probe: what IORING_REGISTER_PROBE reports. */
 export interface Probe {
   /** the highest opcode the kernel knows */
   lastOp: number
+  /** One entry per opcode up to ops_len: the opcode, its flags, and whether IO_URING_OP_SUPPORTED is set. */
   ops: { op: number; flags: number; supported: boolean }[]
 }
 
+/** Writes `probe` as a struct io_uring_probe at `at` (for tests); returns the bytes written. */
 export function writeProbe(view: DataView, at: number, probe: Probe): number {
   const size = probeSize(probe.ops.length)
   zeroBytes(view, at, size)
@@ -314,6 +356,7 @@ export function writeProbe(view: DataView, at: number, probe: Probe): number {
   return size
 }
 
+/** Reads the struct io_uring_probe at `at`. */
 export function decodeProbe(view: DataView, at: number): Probe {
   const ops: Probe['ops'] = []
   const opsLen = view.getUint8(at + PROBE_OPS_LEN)
@@ -341,6 +384,7 @@ export function writeBufRingEntry(view: DataView, ringAt: number, index: number,
   return BUF_SIZE
 }
 
+/** Reads entry `index` of the buffer ring at `ringAt`. */
 export function decodeBufRingEntry(view: DataView, ringAt: number, index: number): { addr: number; len: number; bid: number } {
   const at = ringAt + index * BUF_SIZE
   return { addr: readU64(view, at + BUF_ADDR), len: view.getUint32(at + BUF_LEN, true), bid: view.getUint16(at + BUF_BID, true) }
@@ -370,16 +414,21 @@ export function bufRingAdvance(view: DataView, ringAt: number, count: number): v
 
 // ---- struct io_uring_attr_pi (read/write with IORING_RW_ATTR_FLAG_PI) ----------------------------------------
 
+/** struct io_uring_attr_pi: protection information for a read or write with IORING_RW_ATTR_FLAG_PI. */
 export interface AttrPi {
+  /** Integrity-check flags. */
   flags: number
+  /** The application tag. */
   appTag: number
   /** length of the protection-information buffer */
   len: number
   /** its address */
   addr: U64
+  /** The reference tag seed. */
   seed: U64
 }
 
+/** Writes `pi` as a struct io_uring_attr_pi at `at`; returns its size. */
 export function writeAttrPi(view: DataView, at: number, pi: AttrPi): number {
   view.setUint16(at + ATTR_PI_FLAGS, pi.flags, true)
   view.setUint16(at + ATTR_PI_APP_TAG, pi.appTag, true)
@@ -390,6 +439,7 @@ export function writeAttrPi(view: DataView, at: number, pi: AttrPi): number {
   return ATTR_PI_SIZE
 }
 
+/** Reads the struct io_uring_attr_pi at `at`. */
 export function decodeAttrPi(view: DataView, at: number): { flags: number; appTag: number; len: number; addr: number; seed: bigint } {
   return {
     flags: view.getUint16(at + ATTR_PI_FLAGS, true),

@@ -10,15 +10,19 @@ import type { ConstantEntry } from './constants.js'
 const ARCH: string = typeof process === 'object' && process !== null && typeof process.arch === 'string' ? process.arch : 'x64'
 
 // ---- *at(2) ---------------------------------------------------------------------------
-export const AT_FDCWD = -100
-export const AT_SYMLINK_NOFOLLOW = 0x100
-export const AT_REMOVEDIR = 0x200
-export const AT_SYMLINK_FOLLOW = 0x400
-export const AT_NO_AUTOMOUNT = 0x800
-export const AT_EMPTY_PATH = 0x1000
-export const AT_STATX_SYNC_AS_STAT = 0x0000
-export const AT_STATX_FORCE_SYNC = 0x2000
-export const AT_STATX_DONT_SYNC = 0x4000
+/**
+ * *at(2) arguments: AT_FDCWD as the directory fd means the current directory; the AT_* flags as the *at(2)
+ * calls and statx(2) take them.
+ */
+export const AT_FDCWD = -100,
+  AT_SYMLINK_NOFOLLOW = 0x100,
+  AT_REMOVEDIR = 0x200,
+  AT_SYMLINK_FOLLOW = 0x400,
+  AT_NO_AUTOMOUNT = 0x800,
+  AT_EMPTY_PATH = 0x1000,
+  AT_STATX_SYNC_AS_STAT = 0x0000,
+  AT_STATX_FORCE_SYNC = 0x2000,
+  AT_STATX_DONT_SYNC = 0x4000
 
 // ---- open(2) flags --------------------------------------------------------------------------
 /** O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE for an architecture: arm
@@ -39,29 +43,35 @@ export function archOpenFlags(arch: string): { O_DIRECTORY: number; O_NOFOLLOW: 
 
 const archOpen = archOpenFlags(ARCH)
 
-export const O_RDONLY = 0o0
-export const O_WRONLY = 0o1
-export const O_RDWR = 0o2
-export const O_ACCMODE = 0o3
-export const O_CREAT = 0o100
-export const O_EXCL = 0o200
-export const O_NOCTTY = 0o400
-export const O_TRUNC = 0o1000
-export const O_APPEND = 0o2000
-export const O_NONBLOCK = 0o4000
-export const O_NDELAY = O_NONBLOCK
-export const O_DSYNC = 0o10000
-export const FASYNC = 0o20000
-export const O_DIRECT = archOpen.O_DIRECT
-export const O_LARGEFILE = archOpen.O_LARGEFILE
-export const O_DIRECTORY = archOpen.O_DIRECTORY
-export const O_NOFOLLOW = archOpen.O_NOFOLLOW
-export const O_NOATIME = 0o1000000
-export const O_CLOEXEC = 0o2000000
-export const O_SYNC = 0o4000000 | O_DSYNC
-export const O_PATH = 0o10000000
-export const O_TMPFILE = 0o20000000 | O_DIRECTORY
+/**
+ * open(2) flags, as io_uring's OPENAT and OPENAT2 take them; O_DIRECT, O_LARGEFILE, O_DIRECTORY and O_NOFOLLOW
+ * follow the running architecture (archOpenFlags). OPEN_FLAGS gives the kernel version from which io_uring
+ * takes each.
+ */
+export const O_RDONLY = 0o0,
+  O_WRONLY = 0o1,
+  O_RDWR = 0o2,
+  O_ACCMODE = 0o3,
+  O_CREAT = 0o100,
+  O_EXCL = 0o200,
+  O_NOCTTY = 0o400,
+  O_TRUNC = 0o1000,
+  O_APPEND = 0o2000,
+  O_NONBLOCK = 0o4000,
+  O_NDELAY = O_NONBLOCK,
+  O_DSYNC = 0o10000,
+  FASYNC = 0o20000,
+  O_DIRECT = archOpen.O_DIRECT,
+  O_LARGEFILE = archOpen.O_LARGEFILE,
+  O_DIRECTORY = archOpen.O_DIRECTORY,
+  O_NOFOLLOW = archOpen.O_NOFOLLOW,
+  O_NOATIME = 0o1000000,
+  O_CLOEXEC = 0o2000000,
+  O_SYNC = 0o4000000 | O_DSYNC,
+  O_PATH = 0o10000000,
+  O_TMPFILE = 0o20000000 | O_DIRECTORY
 
+/** The O_* open flags with the kernel version from which io_uring takes each. */
 export const OPEN_FLAGS: readonly ConstantEntry[] = [
   { name: 'RDONLY', value: O_RDONLY, since: '5.6' },
   { name: 'WRONLY', value: O_WRONLY, since: '5.6' },
@@ -85,13 +95,15 @@ export const OPEN_FLAGS: readonly ConstantEntry[] = [
 ]
 
 // ---- openat2(2) resolve flags (open_how.resolve) -------------------------------------------
-export const RESOLVE_NO_XDEV = 0x01
-export const RESOLVE_NO_MAGICLINKS = 0x02
-export const RESOLVE_NO_SYMLINKS = 0x04
-export const RESOLVE_BENEATH = 0x08
-export const RESOLVE_IN_ROOT = 0x10
-export const RESOLVE_CACHED = 0x20
+/** openat2(2) path-resolution flags (open_how.resolve); RESOLVE_FLAGS gives the kernel version of each. */
+export const RESOLVE_NO_XDEV = 0x01,
+  RESOLVE_NO_MAGICLINKS = 0x02,
+  RESOLVE_NO_SYMLINKS = 0x04,
+  RESOLVE_BENEATH = 0x08,
+  RESOLVE_IN_ROOT = 0x10,
+  RESOLVE_CACHED = 0x20
 
+/** The RESOLVE_* flags with the kernel version from which io_uring takes each. */
 export const RESOLVE_FLAGS: readonly ConstantEntry[] = [
   { name: 'NO_XDEV', value: RESOLVE_NO_XDEV, since: '5.6' },
   { name: 'NO_MAGICLINKS', value: RESOLVE_NO_MAGICLINKS, since: '5.6' },
@@ -102,19 +114,21 @@ export const RESOLVE_FLAGS: readonly ConstantEntry[] = [
 ]
 
 // ---- poll(2) / epoll(7) events (POLL_ADD's poll32_events, epoll_event.events) -----------------
-export const POLLIN = 0x0001
-export const POLLPRI = 0x0002
-export const POLLOUT = 0x0004
-export const POLLERR = 0x0008
-export const POLLHUP = 0x0010
-export const POLLNVAL = 0x0020
-export const POLLRDNORM = 0x0040
-export const POLLRDBAND = 0x0080
-export const POLLWRNORM = 0x0100
-export const POLLWRBAND = 0x0200
-export const POLLMSG = 0x0400
-export const POLLRDHUP = 0x2000
+/** poll(2) events, as POLL_ADD takes them in poll32_events; POLL_EVENTS gives the kernel version of each. */
+export const POLLIN = 0x0001,
+  POLLPRI = 0x0002,
+  POLLOUT = 0x0004,
+  POLLERR = 0x0008,
+  POLLHUP = 0x0010,
+  POLLNVAL = 0x0020,
+  POLLRDNORM = 0x0040,
+  POLLRDBAND = 0x0080,
+  POLLWRNORM = 0x0100,
+  POLLWRBAND = 0x0200,
+  POLLMSG = 0x0400,
+  POLLRDHUP = 0x2000
 
+/** The POLL* events with the kernel version from which io_uring takes each. */
 export const POLL_EVENTS: readonly ConstantEntry[] = [
   { name: 'IN', value: POLLIN, since: '5.1' },
   { name: 'PRI', value: POLLPRI, since: '5.1' },
@@ -130,23 +144,28 @@ export const POLL_EVENTS: readonly ConstantEntry[] = [
   { name: 'RDHUP', value: POLLRDHUP, since: '5.1' },
 ]
 
-export const EPOLLIN = 0x00000001
-export const EPOLLPRI = 0x00000002
-export const EPOLLOUT = 0x00000004
-export const EPOLLERR = 0x00000008
-export const EPOLLHUP = 0x00000010
-export const EPOLLNVAL = 0x00000020
-export const EPOLLRDNORM = 0x00000040
-export const EPOLLRDBAND = 0x00000080
-export const EPOLLWRNORM = 0x00000100
-export const EPOLLWRBAND = 0x00000200
-export const EPOLLMSG = 0x00000400
-export const EPOLLRDHUP = 0x00002000
-export const EPOLLEXCLUSIVE = 0x10000000
-export const EPOLLWAKEUP = 0x20000000
-export const EPOLLONESHOT = 0x40000000
-export const EPOLLET = 0x80000000
+/**
+ * epoll(7) events (epoll_event.events), as EPOLL_CTL and EPOLL_WAIT carry them; EPOLL_EVENTS gives the kernel
+ * version of each.
+ */
+export const EPOLLIN = 0x00000001,
+  EPOLLPRI = 0x00000002,
+  EPOLLOUT = 0x00000004,
+  EPOLLERR = 0x00000008,
+  EPOLLHUP = 0x00000010,
+  EPOLLNVAL = 0x00000020,
+  EPOLLRDNORM = 0x00000040,
+  EPOLLRDBAND = 0x00000080,
+  EPOLLWRNORM = 0x00000100,
+  EPOLLWRBAND = 0x00000200,
+  EPOLLMSG = 0x00000400,
+  EPOLLRDHUP = 0x00002000,
+  EPOLLEXCLUSIVE = 0x10000000,
+  EPOLLWAKEUP = 0x20000000,
+  EPOLLONESHOT = 0x40000000,
+  EPOLLET = 0x80000000
 
+/** The EPOLL* events with the kernel version from which io_uring takes each. */
 export const EPOLL_EVENTS: readonly ConstantEntry[] = [
   { name: 'IN', value: EPOLLIN, since: '5.6' },
   { name: 'PRI', value: EPOLLPRI, since: '5.6' },
@@ -166,66 +185,82 @@ export const EPOLL_EVENTS: readonly ConstantEntry[] = [
   { name: 'ET', value: EPOLLET, since: '5.6' },
 ]
 
-export const EPOLL_CTL_ADD = 1
-export const EPOLL_CTL_DEL = 2
-export const EPOLL_CTL_MOD = 3
+/** epoll_ctl(2) operations, as EPOLL_CTL takes them in sqe->len. */
+export const EPOLL_CTL_ADD = 1,
+  EPOLL_CTL_DEL = 2,
+  EPOLL_CTL_MOD = 3
 
 // ---- sockets -----------------------------------------------------------------------------------
-export const AF_UNSPEC = 0
-export const AF_UNIX = 1
-export const AF_INET = 2
-export const AF_INET6 = 10
-export const AF_NETLINK = 16
-export const AF_PACKET = 17
+/** Address families (socket(2)'s domain, sockaddr's family field). */
+export const AF_UNSPEC = 0,
+  AF_UNIX = 1,
+  AF_INET = 2,
+  AF_INET6 = 10,
+  AF_NETLINK = 16,
+  AF_PACKET = 17
 
-export const SOCK_STREAM = 1
-export const SOCK_DGRAM = 2
-export const SOCK_RAW = 3
-export const SOCK_SEQPACKET = 5
-export const SOCK_NONBLOCK = 0o4000
-export const SOCK_CLOEXEC = 0o2000000
+/** Socket types for socket(2), and the SOCK_NONBLOCK and SOCK_CLOEXEC flags OR-ed into the type. */
+export const SOCK_STREAM = 1,
+  SOCK_DGRAM = 2,
+  SOCK_RAW = 3,
+  SOCK_SEQPACKET = 5,
+  SOCK_NONBLOCK = 0o4000,
+  SOCK_CLOEXEC = 0o2000000
 
-export const IPPROTO_IP = 0
-export const IPPROTO_TCP = 6
-export const IPPROTO_UDP = 17
-export const IPPROTO_IPV6 = 41
+/** IP protocol numbers: socket(2)'s protocol, and the level of IP, TCP, UDP and IPv6 socket options. */
+export const IPPROTO_IP = 0,
+  IPPROTO_TCP = 6,
+  IPPROTO_UDP = 17,
+  IPPROTO_IPV6 = 41
 
-export const SOL_SOCKET = 1
-export const SO_REUSEADDR = 2
-export const SO_TYPE = 3
-export const SO_ERROR = 4
-export const SO_SNDBUF = 7
-export const SO_RCVBUF = 8
-export const SO_KEEPALIVE = 9
-export const SO_REUSEPORT = 15
-export const SCM_RIGHTS = 1
-export const SCM_CREDENTIALS = 2
-export const IP_PKTINFO = 8
-export const IPV6_RECVPKTINFO = 49
-export const IPV6_PKTINFO = 50
+/**
+ * Socket option levels and names for setsockopt(2) / getsockopt(2) (SOL_SOCKET with SO_*, IPPROTO_IP with
+ * IP_*, IPPROTO_IPV6 with IPV6_*), and the ancillary message types SCM_RIGHTS (passing fds) and
+ * SCM_CREDENTIALS.
+ */
+export const SOL_SOCKET = 1,
+  SO_REUSEADDR = 2,
+  SO_TYPE = 3,
+  SO_ERROR = 4,
+  SO_SNDBUF = 7,
+  SO_RCVBUF = 8,
+  SO_KEEPALIVE = 9,
+  SO_REUSEPORT = 15,
+  SCM_RIGHTS = 1,
+  SCM_CREDENTIALS = 2,
+  SO_PASSCRED = 16,
+  IP_PKTINFO = 8,
+  IPV6_RECVPKTINFO = 49,
+  IPV6_PKTINFO = 50
 
-export const SHUT_RD = 0
-export const SHUT_WR = 1
-export const SHUT_RDWR = 2
+/** shutdown(2)'s `how`: stop receiving, sending, or both. */
+export const SHUT_RD = 0,
+  SHUT_WR = 1,
+  SHUT_RDWR = 2
 
 // ---- send/recv message flags (msg_flags) ------------------------------------------------------
-export const MSG_OOB = 0x1
-export const MSG_PEEK = 0x2
-export const MSG_DONTROUTE = 0x4
-export const MSG_CTRUNC = 0x8
-export const MSG_TRUNC = 0x20
-export const MSG_DONTWAIT = 0x40
-export const MSG_EOR = 0x80
-export const MSG_WAITALL = 0x100
-export const MSG_CONFIRM = 0x800
-export const MSG_ERRQUEUE = 0x2000
-export const MSG_NOSIGNAL = 0x4000
-export const MSG_MORE = 0x8000
-export const MSG_WAITFORONE = 0x10000
-export const MSG_ZEROCOPY = 0x4000000
-export const MSG_FASTOPEN = 0x20000000
-export const MSG_CMSG_CLOEXEC = 0x40000000
+/**
+ * send(2) / recv(2) message flags (msg_flags, and the flags of a received msghdr); MSG_FLAGS gives the kernel
+ * version from which io_uring takes each.
+ */
+export const MSG_OOB = 0x1,
+  MSG_PEEK = 0x2,
+  MSG_DONTROUTE = 0x4,
+  MSG_CTRUNC = 0x8,
+  MSG_TRUNC = 0x20,
+  MSG_DONTWAIT = 0x40,
+  MSG_EOR = 0x80,
+  MSG_WAITALL = 0x100,
+  MSG_CONFIRM = 0x800,
+  MSG_ERRQUEUE = 0x2000,
+  MSG_NOSIGNAL = 0x4000,
+  MSG_MORE = 0x8000,
+  MSG_WAITFORONE = 0x10000,
+  MSG_ZEROCOPY = 0x4000000,
+  MSG_FASTOPEN = 0x20000000,
+  MSG_CMSG_CLOEXEC = 0x40000000
 
+/** The MSG_* flags with the kernel version from which io_uring takes each. */
 export const MSG_FLAGS: readonly ConstantEntry[] = [
   { name: 'OOB', value: MSG_OOB, since: '5.3' },
   { name: 'PEEK', value: MSG_PEEK, since: '5.3' },
@@ -246,16 +281,21 @@ export const MSG_FLAGS: readonly ConstantEntry[] = [
 ]
 
 // ---- preadv2/pwritev2 flags (sqe->rw_flags) ----------------------------------------------------
-export const RWF_HIPRI = 0x01
-export const RWF_DSYNC = 0x02
-export const RWF_SYNC = 0x04
-export const RWF_NOWAIT = 0x08
-export const RWF_APPEND = 0x10
-export const RWF_NOAPPEND = 0x20
-export const RWF_ATOMIC = 0x40
-export const RWF_DONTCACHE = 0x80
-export const RWF_NOSIGNAL = 0x100
+/**
+ * preadv2(2) / pwritev2(2) flags, as READ, WRITE and their vectored and fixed forms take them in
+ * sqe->rw_flags; RWF_FLAGS gives the kernel version of each.
+ */
+export const RWF_HIPRI = 0x01,
+  RWF_DSYNC = 0x02,
+  RWF_SYNC = 0x04,
+  RWF_NOWAIT = 0x08,
+  RWF_APPEND = 0x10,
+  RWF_NOAPPEND = 0x20,
+  RWF_ATOMIC = 0x40,
+  RWF_DONTCACHE = 0x80,
+  RWF_NOSIGNAL = 0x100
 
+/** The RWF_* flags with the kernel version from which io_uring takes each. */
 export const RWF_FLAGS: readonly ConstantEntry[] = [
   { name: 'HIPRI', value: RWF_HIPRI, since: '5.1' },
   { name: 'DSYNC', value: RWF_DSYNC, since: '5.1' },
@@ -269,95 +309,110 @@ export const RWF_FLAGS: readonly ConstantEntry[] = [
 ]
 
 // ---- statx(2) ------------------------------------------------------------------------------------
-export const STATX_TYPE = 0x1
-export const STATX_MODE = 0x2
-export const STATX_NLINK = 0x4
-export const STATX_UID = 0x8
-export const STATX_GID = 0x10
-export const STATX_ATIME = 0x20
-export const STATX_MTIME = 0x40
-export const STATX_CTIME = 0x80
-export const STATX_INO = 0x100
-export const STATX_SIZE = 0x200
-export const STATX_BLOCKS = 0x400
-export const STATX_BASIC_STATS = 0x7ff
-export const STATX_BTIME = 0x800
-export const STATX_MNT_ID = 0x1000
-export const STATX_DIOALIGN = 0x2000
-export const STATX_MNT_ID_UNIQUE = 0x4000
-export const STATX_SUBVOL = 0x8000
-export const STATX_WRITE_ATOMIC = 0x10000
-export const STATX_DIO_READ_ALIGN = 0x20000
+/** statx(2) mask bits: which fields to fetch (the request) and which were filled (stx_mask). */
+export const STATX_TYPE = 0x1,
+  STATX_MODE = 0x2,
+  STATX_NLINK = 0x4,
+  STATX_UID = 0x8,
+  STATX_GID = 0x10,
+  STATX_ATIME = 0x20,
+  STATX_MTIME = 0x40,
+  STATX_CTIME = 0x80,
+  STATX_INO = 0x100,
+  STATX_SIZE = 0x200,
+  STATX_BLOCKS = 0x400,
+  STATX_BASIC_STATS = 0x7ff,
+  STATX_BTIME = 0x800,
+  STATX_MNT_ID = 0x1000,
+  STATX_DIOALIGN = 0x2000,
+  STATX_MNT_ID_UNIQUE = 0x4000,
+  STATX_SUBVOL = 0x8000,
+  STATX_WRITE_ATOMIC = 0x10000,
+  STATX_DIO_READ_ALIGN = 0x20000
 
-export const STATX_ATTR_COMPRESSED = 0x4
-export const STATX_ATTR_IMMUTABLE = 0x10
-export const STATX_ATTR_APPEND = 0x20
-export const STATX_ATTR_NODUMP = 0x40
-export const STATX_ATTR_ENCRYPTED = 0x800
-export const STATX_ATTR_AUTOMOUNT = 0x1000
-export const STATX_ATTR_MOUNT_ROOT = 0x2000
-export const STATX_ATTR_VERITY = 0x100000
-export const STATX_ATTR_DAX = 0x200000
-export const STATX_ATTR_WRITE_ATOMIC = 0x400000
+/** statx(2) file attribute bits, in stx_attributes (stx_attributes_mask says which the filesystem supports). */
+export const STATX_ATTR_COMPRESSED = 0x4,
+  STATX_ATTR_IMMUTABLE = 0x10,
+  STATX_ATTR_APPEND = 0x20,
+  STATX_ATTR_NODUMP = 0x40,
+  STATX_ATTR_ENCRYPTED = 0x800,
+  STATX_ATTR_AUTOMOUNT = 0x1000,
+  STATX_ATTR_MOUNT_ROOT = 0x2000,
+  STATX_ATTR_VERITY = 0x100000,
+  STATX_ATTR_DAX = 0x200000,
+  STATX_ATTR_WRITE_ATOMIC = 0x400000
 
-export const S_IFMT = 0o170000
-export const S_IFSOCK = 0o140000
-export const S_IFLNK = 0o120000
-export const S_IFREG = 0o100000
-export const S_IFBLK = 0o60000
-export const S_IFDIR = 0o40000
-export const S_IFCHR = 0o20000
-export const S_IFIFO = 0o10000
+/** File type bits of a mode (stx_mode & S_IFMT). */
+export const S_IFMT = 0o170000,
+  S_IFSOCK = 0o140000,
+  S_IFLNK = 0o120000,
+  S_IFREG = 0o100000,
+  S_IFBLK = 0o60000,
+  S_IFDIR = 0o40000,
+  S_IFCHR = 0o20000,
+  S_IFIFO = 0o10000
 
 // ---- renameat2, unlinkat, xattr, sync_file_range, fallocate, fadvise --------------------------------
-export const RENAME_NOREPLACE = 1 << 0
-export const RENAME_EXCHANGE = 1 << 1
-export const RENAME_WHITEOUT = 1 << 2
-export const XATTR_CREATE = 0x1
-export const XATTR_REPLACE = 0x2
-export const SYNC_FILE_RANGE_WAIT_BEFORE = 1
-export const SYNC_FILE_RANGE_WRITE = 2
-export const SYNC_FILE_RANGE_WAIT_AFTER = 4
-export const FALLOC_FL_KEEP_SIZE = 0x01
-export const FALLOC_FL_PUNCH_HOLE = 0x02
-export const FALLOC_FL_COLLAPSE_RANGE = 0x08
-export const FALLOC_FL_ZERO_RANGE = 0x10
-export const FALLOC_FL_INSERT_RANGE = 0x20
-export const FALLOC_FL_UNSHARE_RANGE = 0x40
-export const POSIX_FADV_NORMAL = 0
-export const POSIX_FADV_RANDOM = 1
-export const POSIX_FADV_SEQUENTIAL = 2
-export const POSIX_FADV_WILLNEED = 3
-export const POSIX_FADV_DONTNEED = 4
-export const POSIX_FADV_NOREUSE = 5
-export const MADV_NORMAL = 0
-export const MADV_RANDOM = 1
-export const MADV_SEQUENTIAL = 2
-export const MADV_WILLNEED = 3
-export const MADV_DONTNEED = 4
-export const MADV_HUGEPAGE = 14
+/** renameat2(2) flags, as RENAMEAT takes them. */
+export const RENAME_NOREPLACE = 1 << 0,
+  RENAME_EXCHANGE = 1 << 1,
+  RENAME_WHITEOUT = 1 << 2
+/** setxattr(2) flags: fail if the attribute exists (CREATE) or does not (REPLACE). */
+export const XATTR_CREATE = 0x1,
+  XATTR_REPLACE = 0x2
+/** sync_file_range(2) flags, as SYNC_FILE_RANGE takes them. */
+export const SYNC_FILE_RANGE_WAIT_BEFORE = 1,
+  SYNC_FILE_RANGE_WRITE = 2,
+  SYNC_FILE_RANGE_WAIT_AFTER = 4
+/** fallocate(2) modes, as FALLOCATE takes them. */
+export const FALLOC_FL_KEEP_SIZE = 0x01,
+  FALLOC_FL_PUNCH_HOLE = 0x02,
+  FALLOC_FL_COLLAPSE_RANGE = 0x08,
+  FALLOC_FL_ZERO_RANGE = 0x10,
+  FALLOC_FL_INSERT_RANGE = 0x20,
+  FALLOC_FL_UNSHARE_RANGE = 0x40
+/** posix_fadvise(2) advice, as FADVISE takes it. */
+export const POSIX_FADV_NORMAL = 0,
+  POSIX_FADV_RANDOM = 1,
+  POSIX_FADV_SEQUENTIAL = 2,
+  POSIX_FADV_WILLNEED = 3,
+  POSIX_FADV_DONTNEED = 4,
+  POSIX_FADV_NOREUSE = 5
+/** madvise(2) advice, as MADVISE takes it. */
+export const MADV_NORMAL = 0,
+  MADV_RANDOM = 1,
+  MADV_SEQUENTIAL = 2,
+  MADV_WILLNEED = 3,
+  MADV_DONTNEED = 4,
+  MADV_HUGEPAGE = 14
 
 // ---- futex2 (FUTEX_WAIT/WAKE/WAITV), waitid ------------------------------------------------------------
-export const FUTEX2_SIZE_U8 = 0x00
-export const FUTEX2_SIZE_U16 = 0x01
-export const FUTEX2_SIZE_U32 = 0x02
-export const FUTEX2_SIZE_U64 = 0x03
-export const FUTEX2_NUMA = 0x04
-export const FUTEX2_PRIVATE = 128
-export const FUTEX_BITSET_MATCH_ANY = 0xffffffff
-export const FUTEX_WAITV_MAX = 128
+/**
+ * futex2 flags for FUTEX_WAIT, FUTEX_WAKE and FUTEX_WAITV (the word's size, NUMA, process-private), the bitset
+ * that matches any waiter, and the most futexes one FUTEX_WAITV waits on.
+ */
+export const FUTEX2_SIZE_U8 = 0x00,
+  FUTEX2_SIZE_U16 = 0x01,
+  FUTEX2_SIZE_U32 = 0x02,
+  FUTEX2_SIZE_U64 = 0x03,
+  FUTEX2_NUMA = 0x04,
+  FUTEX2_PRIVATE = 128,
+  FUTEX_BITSET_MATCH_ANY = 0xffffffff,
+  FUTEX_WAITV_MAX = 128
 
-export const P_ALL = 0
-export const P_PID = 1
-export const P_PGID = 2
-export const P_PIDFD = 3
-export const WNOHANG = 0x00000001
-export const WSTOPPED = 0x00000002
-export const WEXITED = 0x00000004
-export const WCONTINUED = 0x00000008
-export const WNOWAIT = 0x01000000
+/** waitid(2): the id type (P_*) and the options (W*), as WAITID takes them. */
+export const P_ALL = 0,
+  P_PID = 1,
+  P_PGID = 2,
+  P_PIDFD = 3,
+  WNOHANG = 0x00000001,
+  WSTOPPED = 0x00000002,
+  WEXITED = 0x00000004,
+  WCONTINUED = 0x00000008,
+  WNOWAIT = 0x01000000
 
 // ---- clocks (IORING_REGISTER_CLOCK, timeouts) ----------------------------------------------------------
-export const CLOCK_REALTIME = 0
-export const CLOCK_MONOTONIC = 1
-export const CLOCK_BOOTTIME = 7
+/** Clock ids, for IORING_REGISTER_CLOCK and timeouts. */
+export const CLOCK_REALTIME = 0,
+  CLOCK_MONOTONIC = 1,
+  CLOCK_BOOTTIME = 7

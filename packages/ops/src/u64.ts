@@ -7,6 +7,7 @@ const TWO_64 = 2 ** 64
 /** RangeError with Node's `code: 'ERR_OUT_OF_RANGE'`, thrown for any value a
  * field cannot hold. */
 export class OutOfRangeError extends RangeError {
+  /** Node's code for a value out of range. */
   readonly code = 'ERR_OUT_OF_RANGE'
   constructor(name: string, range: string, received: unknown) {
     super(`The value of "${name}" is out of range. It must be ${range}. Received ${String(received)}`)

@@ -217,6 +217,16 @@ describe('msghdr and control messages', () => {
     expect(ops.decodeControlMessages(v, 0, bytes.length)).toEqual([{ kind: 'rights', fds: [3, 4, 5] }])
   })
 
+  it('SCM_CREDENTIALS: struct ucred (pid, uid, gid) as the kernel lays it out', () => {
+    const bytes = ops.encodeControlMessages([{ kind: 'credentials', pid: 4242, uid: 1000, gid: 100 }])
+    expect(bytes.length).toBe(32) // CMSG_SPACE(12)
+    const v = new DataView(bytes.buffer)
+    expect(v.getBigUint64(0, true)).toBe(28n) // CMSG_LEN(12)
+    expect([v.getInt32(8, true), v.getInt32(12, true)]).toEqual([ops.SOL_SOCKET, ops.SCM_CREDENTIALS])
+    expect([v.getInt32(16, true), v.getUint32(20, true), v.getUint32(24, true)]).toEqual([4242, 1000, 100])
+    expect(ops.decodeControlMessages(v, 0, bytes.length)).toEqual([{ kind: 'credentials', pid: 4242, uid: 1000, gid: 100 }])
+  })
+
   it('several messages: rights, IP_PKTINFO, IPV6_PKTINFO and an unknown one', () => {
     const messages: ops.ControlMessage[] = [
       { kind: 'rights', fds: [7] },

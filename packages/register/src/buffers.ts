@@ -33,6 +33,7 @@ export const MAX_BUFFERS = 1 << 14
 /** The kernel refuses a registered buffer larger than 1 GiB. */
 export const MAX_BUFFER_BYTES = 1 << 30
 
+/** Options of registerBuffers() and registerBuffersSparse(). */
 export interface RegisterBuffersOptions {
   /**
    * One tag per buffer (0: none), each below 2^52. When a tagged buffer is
@@ -43,6 +44,7 @@ export interface RegisterBuffersOptions {
   tags?: readonly number[]
 }
 
+/** Options of cloneBuffers(): which slots to copy, and whether to replace `dst`'s table. */
 export interface CloneBuffersOptions {
   /** First slot of `src` to clone. Default 0. */
   srcOffset?: number

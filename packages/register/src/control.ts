@@ -111,6 +111,7 @@ export function unregisterEventfd(ring: Ring): void {
 
 // ---- restrictions ----------------------------------------------------------------------------------
 
+/** What registerRestrictions() allows on a ring created disabled (setup R_DISABLED), until enableRings(). */
 export interface Restrictions {
   /** Register opcodes allowed once the ring is enabled, by REGISTER_OPS name ('REGISTER_BUFFERS') or value. */
   registerOps?: readonly (string | number)[]
@@ -322,11 +323,17 @@ export function registerClock(ring: Ring, clock: 'monotonic' | 'boottime' | numb
 
 // ---- NAPI busy polling -----------------------------------------------------------------------------
 
+/**
+ * How the kernel learns which NAPI ids to busy-poll: from the sockets the ring uses ('dynamic'), from ids added by
+ * hand ('static'), or not at all ('inactive').
+ */
 export type NapiTracking = 'dynamic' | 'static' | 'inactive'
 
+/** NAPI busy-poll settings of a ring (registerNapi's argument and answer). */
 export interface NapiSettings {
   /** Busy-poll time in microseconds (the kernel caps it at 10 ms); 0: off. */
   readonly busyPollUsec: number
+  /** Ask the driver to prefer busy polling over interrupts (SO_PREFER_BUSY_POLL). */
   readonly preferBusyPoll: boolean
   /** How NAPI ids are collected: from the sockets used ('dynamic') or added by hand ('static', Linux 6.13). */
   readonly tracking: NapiTracking

@@ -8,7 +8,9 @@ import { REGISTER_OPS } from '@iouring/ops'
 import { inspect } from 'node:util'
 import { kernelAtLeast, kernelVersion, type KernelVersion } from './kernel.js'
 
+/** An Error carrying a Node-style `code` ('ERR_INVALID_ARG_TYPE', 'ERR_IOURING_UNSUPPORTED_OP'). */
 export interface CodedError extends Error {
+  /** The error's code. */
   code: string
 }
 
@@ -92,6 +94,7 @@ function withSeparators(digits: string): string {
   return `${digits.slice(0, end)}${grouped}`
 }
 
+/** ERR_INVALID_STATE with Node's wording ("Invalid state: ..."): an operation the object's state does not allow. */
 export function invalidState(message: string): Error & CodedError {
   return coded(new Error(`Invalid state: ${message}`), 'ERR_INVALID_STATE')
 }

@@ -25,6 +25,7 @@ import { kernelAtLeast } from './kernel.js'
 import { call, handleOf, refuseBlockingUnregister, stateOf, type Ring } from './ring.js'
 import { validateInteger, validateTags, validateUint32 } from './validate.js'
 
+/** Options of registerFiles() and registerFilesSparse(). */
 export interface RegisterFilesOptions {
   /** One tag per file (0: none; not allowed for -1 slots), below 2^52; a CQE with user_data = tag follows the file's removal. Uses FILES2 (Linux 5.13). */
   tags?: readonly number[]

@@ -14,6 +14,7 @@ export const MAX_FIXED_FILES = 1 << 20
 export class FixedFile {
   /** Slot in the ring's registered file table. */
   readonly index: number
+  /** The marker isFixedFile() checks, shared by every copy of this package. */
   declare readonly [BRAND]: true
 
   private constructor(index: number) {
@@ -26,6 +27,7 @@ export class FixedFile {
     return new FixedFile(index)
   }
 
+  /** 'FixedFile(index)'. */
   toString(): string {
     return `FixedFile(${this.index})`
   }

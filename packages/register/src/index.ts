@@ -1,5 +1,9 @@
-// @iouring/register: io_uring_register(2) for any ring (anything with the
-// addon's `handle`, such as @iouring/core's IoUring).
+/**
+ * @iouring/register: io_uring_register(2) for any ring (anything with the
+ * addon's `handle`, such as @iouring/core's IoUring).
+ *
+ * @module @iouring/register
+ */
 export type { Ring, RingWithFd, RingRegistrations } from './ring.js'
 export { call as callRegister, handleOf, registrations } from './ring.js'
 export {

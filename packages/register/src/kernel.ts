@@ -2,9 +2,13 @@
 import { OPCODES, REGISTER_OPS } from '@iouring/ops'
 import { release } from 'node:os'
 
+/** A kernel version, parsed from a release string. */
 export interface KernelVersion {
+  /** The major version (6 in 6.18.2). */
   readonly major: number
+  /** The minor version (18 in 6.18.2). */
   readonly minor: number
+  /** The patch level (2 in 6.18.2; 0 if absent). */
   readonly patch: number
   /** The whole release string, e.g. '6.18.44-fc-v782'. */
   readonly release: string

@@ -6,11 +6,13 @@ import { invalidArgType, invalidState, registerError } from './errors.js'
 
 /** Anything with the addon's ring handle; @iouring/core's IoUring is one. */
 export interface Ring {
+  /** The addon's handle of the ring. */
   readonly handle: RingHandle
 }
 
 /** A ring whose fd is known, for calls that name another ring (cloneBuffers). */
 export interface RingWithFd extends Ring {
+  /** The ring's parameters; only `fd` is read. */
   readonly params: { readonly fd: number }
 }
 

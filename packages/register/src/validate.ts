@@ -1,6 +1,10 @@
 // Argument checks shared with @iouring/core (which re-exports these).
 import { invalidArgType, invalidArgValue, invalidState, outOfRange } from './errors.js'
 
+/**
+ * Returns `value` if it is an integer in [0, 2^32); else throws ERR_INVALID_ARG_TYPE or ERR_OUT_OF_RANGE naming
+ * `name`.
+ */
 export function validateUint32(value: unknown, name: string): number {
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value)
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw outOfRange(name, 'an integer >= 0 and <= 4294967295', value)
@@ -14,6 +18,7 @@ export function validateInteger(value: unknown, name: string, min: number, max: 
   return value
 }
 
+/** Whether `buffer` is detached (on Node 20 too, which has no ArrayBuffer.prototype.detached). */
 export function isDetached(buffer: ArrayBufferLike): boolean {
   if ('detached' in buffer) return (buffer as { detached: boolean }).detached
   if (buffer.byteLength !== 0) return false
@@ -41,6 +46,10 @@ export function validateView(view: unknown, name: string): ArrayBufferView {
   return view
 }
 
+/**
+ * Returns `views` if it is an array of ArrayBufferViews, none of them detached or resizable; else throws naming
+ * `name`.
+ */
 export function validateViews(views: unknown, name: string): ArrayBufferView[] {
   if (!Array.isArray(views)) throw invalidArgType(name, 'an instance of Array of ArrayBufferView', views)
   for (let i = 0; i < views.length; i++) validateView(views[i], `${name}[${i}]`)

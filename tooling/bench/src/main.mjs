@@ -1,11 +1,13 @@
 // pnpm bench: runs every suite in one run and prints each as a table of
-// rates and ratios; writes all rows to bench-results/<timestamp>.json.
+// rates and ratios; writes all rows to bench-results/<timestamp>.json, and
+// each group's chart beside it (<timestamp>-<group>.svg, chart.mjs).
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { IORING_SETUP_COOP_TASKRUN, IORING_SETUP_SINGLE_ISSUER } from '@iouring/ops'
 import { liburingReader } from './cases.mjs'
+import { writeCharts } from './chart.mjs'
 import { SECONDS, median, printTable, run } from './harness.mjs'
 import { netSuites } from './net/suites.mjs'
 
@@ -18,6 +20,14 @@ const report = { date: new Date().toISOString(), kernel: os.release(), node: pro
 // One run of 1.5 s on a shared 2-vCPU VM moves by 15-30%.
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 1)
 report.repeat = REPEAT
+
+/** Runs the suites of one group (nop, events, ...) where the command line asks for it; their charts are drawn together. */
+async function group(name, suites) {
+  if (only && only !== name) return
+  const first = report.suites.length
+  await suites()
+  for (const suite of report.suites.slice(first)) suite.group = name
+}
 
 async function suite(title, baseline, rows) {
   const runs = rows.map(() => [])
@@ -58,7 +68,7 @@ function fio(file, depth) {
   return JSON.parse(out).jobs[0].read.iops
 }
 
-if (!only || only === 'nop') {
+await group('nop', async () => {
   await suite('NOP round trips (no alternative in node:fs; targets: low-level batch 128 >= 10 M/s, promise >= 4 M/s)', 'low-level, batch 128', [
     ['low-level, batch 1', () => run('nop-lowlevel', { batch: 1 })],
     ['low-level, batch 32', () => run('nop-lowlevel', { batch: 32 })],
@@ -67,9 +77,9 @@ if (!only || only === 'nop') {
     ['promise ring.nop(), depth 128', () => run('nop-promise', { depth: 128 })],
     ['promise ring.nop(), depth 128, require()', () => run('nop-promise', { depth: 128, loader: 'require' })],
   ])
-}
+})
 
-if (!only || only === 'events') {
+await group('events', async () => {
   await suite('Cost of an AbortSignal on a promise operation (ring.nop at depth 128)', 'nop, no signal', [
     ['nop, no signal', () => run('nop-promise', { depth: 128 })],
     ['nop, { signal }', () => run('nop-signal', { depth: 128 })],
@@ -79,9 +89,9 @@ if (!only || only === 'events') {
     ['setTimeout(0)', () => run('sleep0-setTimeout')],
     ['setImmediate', () => run('sleep0-setImmediate')],
   ])
-}
+})
 
-if (!only || only === 'setup') {
+await group('setup', async () => {
   // DESIGN.md: single-issuer setup flags are chosen by measurement, on two
   // workloads: reads that complete inline (a page-cached file) and stats,
   // which the kernel always hands to its io-wq workers.
@@ -105,9 +115,9 @@ if (!only || only === 'setup') {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
-}
+})
 
-if (!only || only === 'read') {
+await group('read', async () => {
   process.env.IOURING_BENCH_READER = liburingReader() ?? ''
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iouring-bench-'))
   const file = path.join(dir, 'data.bin')
@@ -145,9 +155,9 @@ if (!only || only === 'read') {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
-}
+})
 
-if (!only || only === 'fs') {
+await group('fs', async () => {
   // Whole files (issue 5): @iouring/core/fs against node:fs/promises and callbacks. BENCH_DIR picks
   // the file system (default: the OS temp directory); BENCH_COPY_MB the size of the copied file.
   const base = process.env.BENCH_DIR ?? os.tmpdir()
@@ -197,11 +207,11 @@ if (!only || only === 'fs') {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
-}
+})
 
-if (!only || only === 'net') await netSuites(report)
+await group('net', () => netSuites(report))
 
-if (!only || only === 'buffers') {
+await group('buffers', async () => {
   // Provided buffers (issue 14): another process writes BENCH_PIPE_MB (default 256) MiB into a pipe
   // (64 KiB, the default size) as fast as it is read; MiB/s and the reader's CPU seconds.
   // @iouring/core has no readMultishot yet: the multishot rows use its low-level API (ring.onCqe).
@@ -215,10 +225,11 @@ if (!only || only === 'buffers') {
     ['fs.createReadStream, UV_USE_IO_URING=1', () => run('pipe-fs-stream', { mb }, URING)],
     ['net.Socket (how Node reads process.stdin)', () => run('pipe-net-socket', { mb })],
   ])
-}
+})
 
 const outDir = path.join(root, 'bench-results')
 fs.mkdirSync(outDir, { recursive: true })
 const out = path.join(outDir, `${report.date.replace(/[:.]/g, '-')}.json`)
 fs.writeFileSync(out, JSON.stringify(report, null, 2) + '\n')
 console.log(`\nwrote ${path.relative(root, out)}`)
+for (const chart of writeCharts(report, out)) console.log(`wrote ${path.relative(root, chart)}`)

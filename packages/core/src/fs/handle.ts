@@ -22,19 +22,29 @@ const EINVAL = -22
 
 /** What FileHandle.read resolves to (a null-prototype object, as node:fs's). */
 export interface FileReadResult<T extends NodeJS.ArrayBufferView> {
+  /** Bytes read (0 at the end of the file). */
   bytesRead: number
+  /** The buffer that was read into. */
   buffer: T
 }
 
+/** What FileHandle.write resolves to (a null-prototype object, as node:fs's). */
 export interface FileWriteResult<T> {
+  /** Bytes written. */
   bytesWritten: number
+  /** What was written: the buffer, or the string. */
   buffer: T
 }
 
+/** Options of FileHandle.read({ ... }), as node:fs's. */
 export interface FileReadOptions<T extends NodeJS.ArrayBufferView = Buffer> {
+  /** Where to read to (default: a new 16 KiB Buffer). */
   buffer?: T
+  /** Where in `buffer` to start (default 0). */
   offset?: number | null
+  /** Most bytes to read (default: the rest of `buffer`). */
   length?: number | null
+  /** Where in the file to read from; null or -1: the current position, which advances. */
   position?: number | bigint | null
 }
 
@@ -310,12 +320,14 @@ export class FileHandle extends EventEmitter implements AsyncDisposable {
     })
   }
 
+  /** fsync(2) of the file, through the ring. */
   sync(): Promise<void> {
     return FileHandle.#call(this, 'fsync', async (handle, fd) => {
       await handle.#ring.fsync(fd)
     })
   }
 
+  /** fdatasync(2) of the file, through the ring. */
   datasync(): Promise<void> {
     return FileHandle.#call(this, 'fdatasync', async (handle, fd) => {
       await handle.#ring.fdatasync(fd)
@@ -393,6 +405,7 @@ export class FileHandle extends EventEmitter implements AsyncDisposable {
     return this.#closePromise
   }
 
+  /** close(), for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     return this.close()
   }

@@ -7,7 +7,9 @@ import type { PathLike } from './path.js'
 
 /** What mkdtempDisposable resolves to: the directory, and how to remove it with all it holds. */
 export interface DisposableTempDir extends AsyncDisposable {
+  /** The directory's path. */
   readonly path: string | Buffer
+  /** Removes the directory and what is in it (rm recursive, force). */
   remove(): Promise<void>
 }
 

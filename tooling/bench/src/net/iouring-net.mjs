@@ -19,7 +19,7 @@ export const hooks = {
    * exported by the module at `handler.url` (a file: URL) on its connections. `net` is the
    * imported @iouring/net. Undefined until the package has such servers; its rows say so.
    */
-  threadedServer: undefined,
+  threadedServer: (net, { threads, balance, handler }) => net.createServer({ threads, balance, handler: handler.url, handlerExport: handler.name, noDelay: true }),
   /**
    * Issue 16: `(net, enabled)` → the createServer options that turn zero-copy sends (SEND_ZC above
    * the package's threshold) on or off. Undefined until the package has them; its rows say so.

@@ -100,6 +100,7 @@ export async function netSuites(report) {
       ['@iouring/net, SO_REUSEPORT listeners, threads = 2', threaded(2, 'reusePort')],
       ['@iouring/net, one acceptor + msgRingFd, threads = 1', threaded(1, 'msgRingFd')],
       ['@iouring/net, one acceptor + msgRingFd, threads = 2', threaded(2, 'msgRingFd')],
+      ['@iouring/net, one acceptor + msgRing (fd numbers), threads = 2', threaded(2, 'msgRing')],
     ],
     load: { mode: 'http', connections: 256 },
     measure: byNetload,
