@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import * as ours from '@iouring/core/fs'
 import { defaultRing } from '@iouring/core'
+import { addressOf } from '@iouring/native'
 import { tempDirPerTest } from './helpers.js'
 import { caught, errorShape, expectSameError, expectSameStats, randomFile, runAsNobody } from './files-helpers.js'
 
@@ -19,8 +20,8 @@ async function sameErrorBoth(call: (api: typeof fsp) => Promise<unknown>): Promi
 }
 
 describe('readFile', () => {
-  // Around the speculative reads (16 KiB, 64 KiB), the chunk size (1 MiB), and the most chunks read
-  // in one chain behind the page population (32).
+  // Around the first read (64 KiB), the chunk size (1 MiB), and the size from which the destination
+  // is advised to use huge pages (32 MiB).
   const SIZES = [0, 1, 4095, 16383, 16384, 16385, 65535, 65536, 65537, 131073, 262144 + 1, 1048576 + 131072, 5 * 1048576 + 3, 33 * 1048576 + 65536 + 7]
 
   it('returns what node:fs/promises returns, for every size around the read boundaries', async () => {
@@ -31,6 +32,58 @@ describe('readFile', () => {
       expect(mine.length).toBe(size)
       expect(mine.equals(data)).toBe(true)
       expect(mine.equals(await fsp.readFile(at(`f${size}`)))).toBe(true)
+    }
+  })
+
+  // Where the system gives transparent huge pages only on request, a destination of 32 MiB or more is advised to use them.
+  const thp = fs.existsSync('/sys/kernel/mm/transparent_hugepage/enabled') ? fs.readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'latin1') : ''
+  const onRequest = thp.includes('[madvise]')
+  if (!onRequest) console.log(`huge-page advice test skipped: transparent huge pages are not given on request here (${thp.trim() || 'no /sys/kernel/mm/transparent_hugepage'})`)
+
+  /** The VmFlags of the mapping that holds `address`, from /proc/self/smaps. */
+  function vmFlagsAt(address: number): string[] {
+    let inside = false
+    for (const line of fs.readFileSync('/proc/self/smaps', 'latin1').split('\n')) {
+      const range = /^([0-9a-f]+)-([0-9a-f]+) /.exec(line)
+      if (range) inside = parseInt(range[1], 16) <= address && address < parseInt(range[2], 16)
+      else if (inside && line.startsWith('VmFlags:')) return line.slice(8).trim().split(' ')
+    }
+    return []
+  }
+
+  it.skipIf(!onRequest)('a file of 32 MiB or more is read into memory advised to use huge pages (MADV_HUGEPAGE), with every byte; one below is not', async () => {
+    const big = randomFile(at('big'), (40 << 20) + 12345)
+    const mine = await ours.readFile(at('big'))
+    expect(mine.equals(big)).toBe(true)
+    const middle = addressOf(mine) + (20 << 20)
+    expect(vmFlagsAt(middle)).toContain('hg')
+    const handle = await ours.open(at('big'))
+    const viaHandle = await handle.readFile()
+    await handle.close()
+    expect(viaHandle.equals(big)).toBe(true)
+    expect(vmFlagsAt(addressOf(viaHandle) + (20 << 20))).toContain('hg')
+    randomFile(at('small'), 31 << 20)
+    const small = await ours.readFile(at('small'))
+    expect(vmFlagsAt(addressOf(small) + (15 << 20))).not.toContain('hg')
+  })
+
+  it('a file that shrinks between its statx and the reads of its chunks: the bytes it still has, as node:fs reads on until a read returns 0', async () => {
+    const ring = defaultRing()
+    const fstat = ring.fstat
+    try {
+      for (const [size, left] of [[3 << 20, (1 << 20) + 100], [(40 << 20) + 5, (17 << 20) + 3]]) {
+        const data = randomFile(at(`shrinks-${size}`), size)
+        // The file is cut right after readFile's statx has reported its full size.
+        ring.fstat = (async (...args: Parameters<typeof fstat>) => {
+          const stats = await fstat.apply(ring, args)
+          fs.truncateSync(at(`shrinks-${size}`), left)
+          return stats
+        }) as typeof fstat
+        const mine = await ours.readFile(at(`shrinks-${size}`))
+        expect([mine.length, mine.equals(data.subarray(0, left))]).toEqual([left, true])
+      }
+    } finally {
+      delete (ring as Partial<typeof ring>).fstat
     }
   })
 

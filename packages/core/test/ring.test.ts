@@ -141,6 +141,8 @@ describe('setup and teardown', () => {
 
   it('defaultRing() returns one ring per thread, recreated after dispose', async () => {
     const a = defaultRing()
+    // Its CQ holds 10,000 completions at once (a stat of 10,000 files) before the kernel's overflow list.
+    expect([a.params.sqEntries, a.params.cqEntries]).toEqual([256, 16384])
     // Compare identities directly: printing a disposed ring touches its detached views.
     expect(defaultRing() === a).toBe(true)
     await a.dispose()

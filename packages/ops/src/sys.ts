@@ -383,7 +383,8 @@ export const MADV_NORMAL = 0,
   MADV_RANDOM = 1,
   MADV_SEQUENTIAL = 2,
   MADV_WILLNEED = 3,
-  MADV_DONTNEED = 4
+  MADV_DONTNEED = 4,
+  MADV_HUGEPAGE = 14
 
 // ---- futex2 (FUTEX_WAIT/WAKE/WAITV), waitid ------------------------------------------------------------
 /**

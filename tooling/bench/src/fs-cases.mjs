@@ -2,31 +2,35 @@
 // through @iouring/core/fs, node:fs/promises and node:fs callbacks. `api`
 // picks which ('sync': the *Sync call, one at a time, which no event loop
 // adds to: the kernel's own cost); the UV_USE_IO_URING=1 rows run the same
-// case in a child.
+// case in a child. Every case reports { rate, cpuPerOp }: the process's CPU
+// µs per operation, every thread counted (libuv's pool, io-wq workers).
 import fs from 'node:fs'
 import { defaultRing } from '@iouring/core'
 import * as uring from '@iouring/core/fs'
-import { SECONDS, measure, measureDepth, measureSync } from './harness.mjs'
+import { SECONDS, cpuSince, measure, measureDepth, measureSync } from './harness.mjs'
 
 const promiseApis = { iouring: uring, promises: fs.promises }
+const CPU = { cpu: true }
 
-/** `depth` callback chains, each starting the next operation from its callback; ops/s over SECONDS after a warm-up. */
+/** `depth` callback chains, each starting the next operation from its callback; { rate, cpuPerOp } over SECONDS after a warm-up. */
 function callbackChains(depth, issue) {
   return new Promise((resolve, reject) => {
     let ops = 0
     let stop = false
     let live = depth
     let start = 0
+    let cpuStart
     const chain = (k) => {
       issue(k, (err) => {
         if (err) return reject(err)
         ops++
         if (!stop) chain(k)
-        else if (--live === 0) resolve(ops / ((performance.now() - start) / 1000))
+        else if (--live === 0) resolve({ rate: ops / ((performance.now() - start) / 1000), cpuPerOp: cpuSince(cpuStart) / ops })
       })
     }
     setTimeout(() => {
       ops = 0
+      cpuStart = process.cpuUsage()
       start = performance.now()
       setTimeout(() => (stop = true), SECONDS * 1000)
     }, 200)
@@ -34,19 +38,19 @@ function callbackChains(depth, issue) {
   })
 }
 
-/** Runs `step()` (which does `perStep` operations) back to back for SECONDS after one warm-up step; ops/s. */
+/** Runs `step()` (which does `perStep` operations) back to back for SECONDS after one warm-up step; { rate, cpuPerOp }. */
 async function repeat(step, perStep) {
   await step()
-  return measure(step, perStep)
+  return measure(step, perStep, CPU)
 }
 
 export const fsCases = {
   /** readFile of `path`, `depth` at once: files per second. */
   async 'fs-readfile'({ api, path, depth }) {
     if (api === 'callback') return callbackChains(depth, (k, done) => fs.readFile(path, done))
-    if (api === 'sync') return measureSync(() => fs.readFileSync(path))
+    if (api === 'sync') return measureSync(() => fs.readFileSync(path), 1, CPU)
     const { readFile } = promiseApis[api]
-    return measureDepth(depth, () => readFile(path))
+    return measureDepth(depth, () => readFile(path), CPU)
   },
 
   /** writeFile of `size` bytes, `depth` at once, each writer replacing its own file in `dir`: files per second. */
@@ -54,10 +58,10 @@ export const fsCases = {
     const data = Buffer.alloc(size, 0x61)
     const files = Array.from({ length: depth }, (_, k) => `${dir}/write-${size}-${api}-${k}`)
     if (api === 'callback') return callbackChains(depth, (k, done) => fs.writeFile(files[k], data, done))
-    if (api === 'sync') return measureSync(() => fs.writeFileSync(files[0], data))
+    if (api === 'sync') return measureSync(() => fs.writeFileSync(files[0], data), 1, CPU)
     const { writeFile } = promiseApis[api]
     let next = 0
-    return measureDepth(depth, () => writeFile(files[next++ % depth], data))
+    return measureDepth(depth, () => writeFile(files[next++ % depth], data), CPU)
   },
 
   /** stat of every file named in `dir` (count of them), all started at once, results kept (or, `keep: false`, dropped as they come): stats per second. */

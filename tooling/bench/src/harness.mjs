@@ -6,11 +6,27 @@ import { fileURLToPath } from 'node:url'
 
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 1.5)
 
-/** Runs `step()` (which performs `opsPerStep` operations) repeatedly for SECONDS; returns ops/s. */
-export async function measure(step, opsPerStep = 1) {
+/** The process's CPU time (user + system, every thread: libuv's pool and io_uring's io-wq workers too) since `from`, in µs. */
+export function cpuSince(from) {
+  const used = process.cpuUsage(from)
+  return used.user + used.system
+}
+
+/**
+ * What the measure functions return: ops/s, or with `cpu` set
+ * `{ rate, cpuPerOp }`, the process's CPU µs per operation in the same window.
+ */
+function result(ops, start, end, cpuStart, cpu) {
+  const rate = ops / ((end - start) / 1000)
+  return cpu ? { rate, cpuPerOp: cpuSince(cpuStart) / ops } : rate
+}
+
+/** Runs `step()` (which performs `opsPerStep` operations) repeatedly for SECONDS; returns ops/s (`{ cpu: true }`: with CPU µs per op). */
+export async function measure(step, opsPerStep = 1, { cpu = false } = {}) {
   const warmEnd = performance.now() + 200
   while (performance.now() < warmEnd) await step()
   let ops = 0
+  const cpuStart = process.cpuUsage()
   const start = performance.now()
   const end = start + SECONDS * 1000
   let now = start
@@ -19,14 +35,15 @@ export async function measure(step, opsPerStep = 1) {
     ops += 16 * opsPerStep
     now = performance.now()
   }
-  return ops / ((now - start) / 1000)
+  return result(ops, start, now, cpuStart, cpu)
 }
 
 /** Like measure() for synchronous steps (no await per step). */
-export function measureSync(step, opsPerStep = 1) {
+export function measureSync(step, opsPerStep = 1, { cpu = false } = {}) {
   const warmEnd = performance.now() + 200
   while (performance.now() < warmEnd) step()
   let ops = 0
+  const cpuStart = process.cpuUsage()
   const start = performance.now()
   const end = start + SECONDS * 1000
   let now = start
@@ -35,11 +52,11 @@ export function measureSync(step, opsPerStep = 1) {
     ops += 64 * opsPerStep
     now = performance.now()
   }
-  return ops / ((now - start) / 1000)
+  return result(ops, start, now, cpuStart, cpu)
 }
 
-/** Keeps `depth` async workers each awaiting `one()` in a loop for SECONDS; returns ops/s. */
-export async function measureDepth(depth, one) {
+/** Keeps `depth` async workers each awaiting `one()` in a loop for SECONDS; returns ops/s (`{ cpu: true }`: with CPU µs per op). */
+export async function measureDepth(depth, one, { cpu = false } = {}) {
   let ops = 0
   let stop = false
   const worker = async () => {
@@ -54,11 +71,12 @@ export async function measureDepth(depth, one) {
   await Promise.all(warm)
   stop = false
   ops = 0
+  const cpuStart = process.cpuUsage()
   const start = performance.now()
   const timer = setTimeout(() => (stop = true), SECONDS * 1000)
   await Promise.all(Array.from({ length: depth }, worker))
   clearTimeout(timer)
-  return ops / ((performance.now() - start) / 1000)
+  return result(ops, start, performance.now(), cpuStart, cpu)
 }
 
 const caseRunner = fileURLToPath(new URL('./case.mjs', import.meta.url))
@@ -105,16 +123,19 @@ export function formatRate(rate) {
 /**
  * Prints one suite as a table; `baseline` names the row the ratios divide by.
  * Rows measured more than once (`runs`) show their median and, last, the
- * range of the runs. Rows with `cpu` (seconds) get a CPU column.
+ * range of the runs. Rows with `cpu` (seconds) get a CPU column; rows with
+ * `cpuPerOp` (µs) a CPU µs/op column.
  */
 export function printTable(title, rows, baseline) {
   const base = rows.find((r) => r.name === baseline)?.rate
   const width = Math.max(...rows.map((r) => r.name.length), 10)
   const repeated = rows.some((r) => r.runs?.length > 1)
-  const cpu = (row) => (rows.some((r) => r.cpu !== undefined) ? `${(row.cpu ?? NaN).toFixed(2).padStart(6)} s  ` : '')
+  const perOp = rows.some((r) => r.cpuPerOp !== undefined)
+  const cpu = (row) =>
+    perOp ? `${(row.cpuPerOp ?? NaN).toFixed(1).padStart(10)}  ` : rows.some((r) => r.cpu !== undefined) ? `${(row.cpu ?? NaN).toFixed(2).padStart(6)} s  ` : ''
   console.log(`\n${title}`)
   const against = base ? `vs ${baseline}` : ''
-  const cpuHeader = rows.some((r) => r.cpu !== undefined) ? `${'CPU'.padStart(8)}  ` : ''
+  const cpuHeader = perOp ? `${'CPU µs/op'.padStart(10)}  ` : rows.some((r) => r.cpu !== undefined) ? `${'CPU'.padStart(8)}  ` : ''
   console.log(`  ${'case'.padEnd(width)}  ${(repeated ? 'median' : 'rate').padStart(12)}  ${cpuHeader}${repeated ? `${against.padEnd(8)}  runs from-to` : against}`)
   for (const row of rows) {
     const ratio = base ? `${(row.rate / base).toFixed(2)}x` : ''

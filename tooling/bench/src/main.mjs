@@ -32,17 +32,21 @@ async function group(name, suites) {
 async function suite(title, baseline, rows) {
   const runs = rows.map(() => [])
   const cpus = rows.map(() => [])
+  const perOps = rows.map(() => [])
   for (let rep = 0; rep < REPEAT; rep++) {
     for (let i = 0; i < rows.length; i++) {
       const result = await rows[i][1]()
       if (result === undefined) continue
-      // A case reports a rate, or { rate, cpu } with its CPU seconds.
+      // A case reports a rate, or { rate, cpu } with its CPU seconds, or { rate, cpuPerOp } with its CPU µs per operation.
       runs[i].push(typeof result === 'number' ? result : result.rate)
-      if (typeof result === 'object') cpus[i].push(result.cpu)
+      if (typeof result === 'object' && result.cpu !== undefined) cpus[i].push(result.cpu)
+      if (typeof result === 'object' && result.cpuPerOp !== undefined) perOps[i].push(result.cpuPerOp)
     }
   }
   const results = rows.flatMap(([name], i) =>
-    runs[i].length === 0 ? [] : [{ name, rate: median(runs[i]), runs: runs[i], ...(cpus[i].length ? { cpu: median(cpus[i]) } : {}) }],
+    runs[i].length === 0
+      ? []
+      : [{ name, rate: median(runs[i]), runs: runs[i], ...(cpus[i].length ? { cpu: median(cpus[i]) } : {}), ...(perOps[i].length ? { cpuPerOp: median(perOps[i]) } : {}) }],
   )
   printTable(title, results, baseline)
   report.suites.push({ title, baseline, rows: results })

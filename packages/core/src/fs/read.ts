@@ -11,11 +11,20 @@
 // 1. One read of up to 64 KiB. A file shorter than that takes one more read,
 //    which returns 0: for a page-cached file both complete inline.
 // 2. A read that fills 64 KiB: statx. A regular file with a size: every
-//    remaining 1 MiB chunk at its position, all in one submission, each in an
+//    remaining chunk at its position, all in one submission, each in an
 //    io-wq worker; a chunk that comes back short (the file shrank, or is not
 //    what its size says) and reads go on from there until one returns 0.
 //    Anything else (size 0, as in /proc; not a regular file): reads at the
 //    current position until one returns 0.
+//
+// Most of a big readFile's time is the kernel giving the fresh destination
+// its pages: a fault, a zeroed page and a memory-cgroup charge per 4 KiB
+// (node:fs pays it too). From 32 MiB up (where glibc's malloc always maps a
+// Buffer's memory on its own) the destination is advised to use transparent
+// huge pages where the system gives them only on request (MADV_HUGEPAGE):
+// one fault per 2 MiB, measured at a third to a quarter of the CPU time for
+// a 64 MiB file. The chunks then end on huge-page boundaries of the
+// destination, so that no two workers fault in the same page.
 //
 // The first two reads are not linked into one submission: with
 // IOSQE_IO_HARDLINK (a short read severs a plain link) the second would run
@@ -24,9 +33,11 @@
 // cancelled: an abort, or dispose(), while the first read waits on a FIFO
 // would leave the second waiting for data that may never come.
 
+import { readFileSync } from 'node:fs'
+import * as native from '@iouring/native'
 import type { IoUring } from '../ring.js'
 import type { OpOptions } from '../engine.js'
-import { S_IFMT, S_IFREG } from '@iouring/ops'
+import { MADV_HUGEPAGE, S_IFMT, S_IFREG } from '@iouring/ops'
 import { cancelOn, checkAborted } from './options.js'
 
 /** The first read, and every read of a file of unknown length. */
@@ -34,6 +45,8 @@ const FIRST = 64 * 1024
 /** First-read buffers kept for reuse: enough for this many readFiles at once. */
 const POOL = 32
 const CHUNK = 1024 * 1024
+/** Destinations this large are advised to use transparent huge pages (glibc's malloc maps anything from 32 MiB on its own). */
+const HUGE_FROM = 32 * 1024 * 1024
 /** node:fs's kIoMaxLength: the largest file readFile returns. */
 export const IO_MAX_LENGTH = 2 ** 31 - 1
 
@@ -74,42 +87,93 @@ function copyOf(source: Buffer, length: number): Buffer {
 export async function readWhole(ring: IoUring, fd: number, signal: AbortSignal | undefined): Promise<Buffer> {
   const op = cancelOn(signal)
   checkAborted(signal)
+  // The first read's bytes stay in the pooled buffer until the file's size
+  // says where they go: a copy of their own, or the start of the whole file.
   const scratch = takeScratch()
-  let first: number
+  let out: Buffer
+  let size: number
   try {
-    first = await ring.read(fd, scratch, -1, op)
-  } catch (err) {
+    const first = await ring.read(fd, scratch, -1, op)
+    if (first === 0) return Buffer.alloc(0)
+    if (first < FIRST) return readRest(ring, fd, -1, [copyOf(scratch, first)], first, signal)
+    checkAborted(signal)
+    const stats = await ring.fstat(fd, op)
+    size = stats.size
+    if ((stats.mode & S_IFMT) !== S_IFREG || size < FIRST) return readRest(ring, fd, -1, [copyOf(scratch, FIRST)], FIRST, signal)
+    if (size === FIRST) return copyOf(scratch, FIRST)
+    if (size > IO_MAX_LENGTH) throw fileTooLarge(size)
+    out = await destination(ring, size)
+    scratch.copy(out, 0, 0, FIRST)
+  } finally {
     giveBack(scratch)
-    throw err
   }
-  if (first === 0) {
-    giveBack(scratch)
-    return Buffer.alloc(0)
-  }
-  const head = copyOf(scratch, first)
-  giveBack(scratch)
-  if (first < FIRST) return readRest(ring, fd, -1, [head], first, signal)
-  checkAborted(signal)
-  const stats = await ring.fstat(fd, op)
-  const size = stats.size
-  if ((stats.mode & S_IFMT) !== S_IFREG || size < FIRST) return readRest(ring, fd, -1, [head], FIRST, signal)
-  if (size === FIRST) return head
-  if (size > IO_MAX_LENGTH) throw fileTooLarge(size)
-  const out = Buffer.allocUnsafeSlow(size)
-  head.copy(out)
-  const starts: number[] = []
-  for (let at = FIRST; at < size; at += CHUNK) starts.push(at)
+  const starts = chunkStarts(out, FIRST)
   // The chunks go to io-wq workers (IOSQE_ASYNC): inline, every readFile's
   // megabytes would be copied (and their fresh pages faulted in) on this one
   // thread; workers do it in parallel.
   const chunkOp: OpOptions = op === undefined ? IN_WORKER : { ...op, async: true }
   checkAborted(signal)
-  const results = await all(starts.map((at) => ring.read(fd, out.subarray(at, Math.min(at + CHUNK, size)), at, chunkOp)))
+  const results = await all(starts.map((at, i) => ring.read(fd, out.subarray(at, starts[i + 1] ?? size), at, chunkOp)))
   for (let i = 0; i < starts.length; i++) {
     const end = starts[i] + results[i]
-    if (end < Math.min(starts[i] + CHUNK, size)) return readRest(ring, fd, end, [out.subarray(0, end)], end, signal)
+    if (end < (starts[i + 1] ?? size)) return readRest(ring, fd, end, [out.subarray(0, end)], end, signal)
   }
   return out
+}
+
+/**
+ * Where each chunk of `out` from `from` on starts: every CHUNK bytes, or on
+ * huge pages at every huge-page boundary of its memory (up to 4 MiB apart),
+ * so that no two chunks' workers fault in the same page.
+ */
+function chunkStarts(out: Buffer, from: number): number[] {
+  const huge = out.length >= HUGE_FROM ? hugePageSize() : 0
+  const starts = [from]
+  if (huge === 0) {
+    for (let at = from + CHUNK; at < out.length; at += CHUNK) starts.push(at)
+    return starts
+  }
+  const step = Math.min(huge, 4 * CHUNK)
+  const address = native.addressOf(out)
+  for (let at = Math.ceil((address + from + 1) / step) * step - address; at < out.length; at += step) starts.push(at)
+  return starts
+}
+
+/**
+ * A Buffer of `size` bytes that reads are about to fill. From HUGE_FROM up,
+ * where transparent huge pages are given on request, its huge-page-aligned
+ * part is advised to use them (a hint: a failure changes nothing but the
+ * speed; EINVAL, a kernel without them, stops the advice for this thread).
+ */
+async function destination(ring: IoUring, size: number): Promise<Buffer> {
+  const out = Buffer.allocUnsafeSlow(size)
+  const huge = size >= HUGE_FROM ? hugePageSize() : 0
+  if (huge === 0) return out
+  const address = native.addressOf(out)
+  const start = Math.ceil(address / huge) * huge - address
+  const end = Math.floor((address + size) / huge) * huge - address
+  if (end > start) {
+    await ring.madvise(out.subarray(start, end), MADV_HUGEPAGE).catch((err: { code?: string }) => {
+      if (err.code === 'EINVAL') hugePage = 0
+    })
+  }
+  return out
+}
+
+/** The transparent huge page size where the system gives them on request (`[madvise]`); 0 where it gives them always, never, or cannot say. */
+let hugePage: number | undefined
+
+function hugePageSize(): number {
+  if (hugePage !== undefined) return hugePage
+  hugePage = 0
+  try {
+    if (readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'latin1').includes('[madvise]')) {
+      hugePage = Number(readFileSync('/sys/kernel/mm/transparent_hugepage/hpage_pmd_size', 'latin1')) || 0
+    }
+  } catch {
+    // no transparent huge pages
+  }
+  return hugePage
 }
 
 const IN_WORKER: OpOptions = Object.freeze({ async: true })
@@ -151,7 +215,7 @@ export async function readFromHandle(ring: IoUring, fd: number, signal: AbortSig
   const regular = (stats.mode & S_IFMT) === S_IFREG
   if (regular && stats.size > IO_MAX_LENGTH) throw fileTooLarge(stats.size)
   if (!regular || stats.size === 0) return readRest(ring, fd, -1, [], 0, signal)
-  const first = Buffer.allocUnsafeSlow(stats.size)
+  const first = await destination(ring, stats.size)
   const n = await ring.read(fd, first, -1, op)
   if (n === 0) return first.subarray(0, 0)
   return readRest(ring, fd, -1, [n === stats.size ? first : first.subarray(0, n)], n, signal)
