@@ -396,7 +396,15 @@ export class Engine implements Operations {
     this.slots.callback[slot] = (res, cqeFlags) => {
       const ok = res >= 0 || (okResult !== 0 && res === okResult)
       if (ok) {
-        const value = map(res, cqeFlags)
+        // A map that throws (a buffer the kernel reports that its group cannot
+        // account for) fails the stream and cancels the request: the error
+        // reaches the consumer, not the event loop.
+        let value: T | undefined
+        try {
+          value = map(res, cqeFlags)
+        } catch (err) {
+          stream.abort(err as Error)
+        }
         if (value !== undefined) stream.push(value)
       }
       if (cqeFlags & IORING_CQE_F_MORE) return

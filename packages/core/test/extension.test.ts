@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { TEST_TIMEOUT_MS } from '@iouring/tooling/timeouts'
 import { IoUring, availability, systemError } from '@iouring/core'
-import { IORING_CQE_F_MORE, IORING_OP_SOCKET, POLLIN } from '@iouring/ops'
+import { IORING_CQE_F_MORE, IORING_OP_SOCKET, POLLIN, prepPollMultishot } from '@iouring/ops'
 import { readText, socket, watchReadable } from './fixtures/third-party-ops.js'
 import { emptyPipe, forceGc, tempDir } from './helpers.js'
 
@@ -84,6 +84,32 @@ describe('ring.operations: operations added from outside core', () => {
     expect(flags & IORING_CQE_F_MORE).toBe(0)
     expect(systemError(res, 'poll').code).toBe('ECANCELED')
     expect(ring.pending).toBe(0)
+    closeSync(fd)
+  })
+
+  it("a stream whose map throws: the consumer gets the error, the request is cancelled, the event loop sees nothing", async () => {
+    const fd = emptyPipe(temp.dir)
+    const uncaught: unknown[] = []
+    const onUncaught = (err: unknown) => uncaught.push(err)
+    process.on('uncaughtException', onUncaught)
+    const ops = ring.operations
+    const at = ops.prepare()
+    prepPollMultishot(ops.sqes, at, fd, POLLIN)
+    let events = 0
+    const stream = ops.startMultishot(at, 'poll', undefined, undefined, (res) => {
+      if (++events === 2) throw Object.assign(new Error('cannot account for this completion'), { code: 'ERR_TEST_MAP' })
+      return res
+    })
+    writeSync(fd, 'x')
+    const first = await stream.next()
+    expect(first.value & POLLIN).toBe(POLLIN)
+    readSync(fd, Buffer.alloc(1))
+    writeSync(fd, 'y')
+    await expect(stream.next()).rejects.toMatchObject({ code: 'ERR_TEST_MAP' })
+    // The cancel's completion ends the request: its slot is free again.
+    for (let i = 0; i < 100 && ring.pending > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10))
+    process.off('uncaughtException', onUncaught)
+    expect([ring.pending, events, uncaught.length]).toEqual([0, 2, 0])
     closeSync(fd)
   })
 
