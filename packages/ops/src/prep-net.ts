@@ -179,6 +179,14 @@ export function prepRecvBundle(sqes: DataView, at: number, sockfd: number, len: 
   orIoprio(sqes, at, IORING_RECVSEND_BUNDLE)
 }
 
+/** Multishot receive whose every completion takes as many buffers of the
+ * selected group as the waiting data fills (recv with IORING_RECV_MULTISHOT
+ * and IORING_RECVSEND_BUNDLE). */
+export function prepRecvMultishotBundle(sqes: DataView, at: number, sockfd: number, flags: number): void {
+  prepRecvMultishot(sqes, at, sockfd, 0, 0, flags)
+  orIoprio(sqes, at, IORING_RECVSEND_BUNDLE)
+}
+
 /** io_uring_prep_recvmsg: recvmsg(2) into the struct msghdr at address `msg`. */
 export function prepRecvmsg(sqes: DataView, at: number, fd: number, msg: U64, flags: number): void {
   prepRw(sqes, at, IORING_OP_RECVMSG, fd, msg, 1, 0)

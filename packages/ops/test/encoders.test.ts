@@ -129,6 +129,7 @@ const cases: Case[] = [
   { name: 'prepSendmsgZcFixed', encode: (v, at) => ops.prepSendmsgZcFixed(v, at, 9, ADDR, ops.MSG_MORE, 5), fields: { opcode: 48, fd: 9, addr: BIG(ADDR), len: 1, opFlags: 0x8000, ioprio: 4, bufIndex: 5 } },
   { name: 'prepRecv', encode: (v, at) => ops.prepRecv(v, at, 9, ADDR, 100, ops.MSG_PEEK), fields: { opcode: 27, fd: 9, addr: BIG(ADDR), len: 100, opFlags: 2 } },
   { name: 'prepRecvMultishot', encode: (v, at) => ops.prepRecvMultishot(v, at, 9, 0, 0, 0), fields: { opcode: 27, fd: 9, ioprio: 2 } },
+  { name: 'prepRecvMultishotBundle', encode: (v, at) => ops.prepRecvMultishotBundle(v, at, 9, 0), fields: { opcode: 27, fd: 9, ioprio: 0x12 } },
   { name: 'prepRecvBundle', encode: (v, at) => ops.prepRecvBundle(v, at, 9, 0, ops.MSG_WAITALL), fields: { opcode: 27, fd: 9, ioprio: 0x10, opFlags: 0x100 } },
   { name: 'prepRecvmsg', encode: (v, at) => ops.prepRecvmsg(v, at, 9, ADDR, ops.MSG_CMSG_CLOEXEC), fields: { opcode: 10, fd: 9, addr: BIG(ADDR), len: 1, opFlags: 0x4000_0000 } },
   { name: 'prepRecvmsgMultishot', encode: (v, at) => ops.prepRecvmsgMultishot(v, at, 9, ADDR, 0), fields: { opcode: 10, fd: 9, addr: BIG(ADDR), len: 1, ioprio: 2 } },
