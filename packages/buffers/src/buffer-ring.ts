@@ -21,7 +21,7 @@ import {
   encodeBufStatus,
   writeBufRingEntry,
 } from '@iouring/ops'
-import { callRegister, handleOf, invalidArgType, invalidArgValue, kernelAtLeast, kernelVersion, unsupported, validateInteger, type Ring } from '@iouring/register'
+import { callRegister, handleOf, invalidArgType, invalidArgValue, kernelAtLeast, kernelVersion, outOfRange, unsupported, validateInteger, type Ring } from '@iouring/register'
 import { BufferGroup } from './group.js'
 import { chooseGroupId, holdGroup, releaseGroup } from './state.js'
 
@@ -96,6 +96,11 @@ export class BufferRing extends BufferGroup {
   readonly #entries: DataView
   readonly #tailWord: Uint16Array
   readonly #mask: number
+  // Which buffer each ring entry names, and where each buffer was last
+  // written: a bundle takes consecutive entries, and its completion names
+  // only the first buffer.
+  readonly #bufferAt: Uint16Array
+  readonly #entryOf: Uint16Array
   #tail = 0
   #published = 0
   #scheduled = false
@@ -123,6 +128,8 @@ export class BufferRing extends BufferGroup {
     this.#ring = ring
     this.#handle = handle
     this.#mask = entries - 1
+    this.#bufferAt = new Uint16Array(entries)
+    this.#entryOf = new Uint16Array(entries)
 
     const ringBytes = entries * BUF_SIZE
     const userRing = kernelMemory ? undefined : mapped(native.mapMemory(ringBytes))
@@ -155,12 +162,24 @@ export class BufferRing extends BufferGroup {
 
   protected giveBack(bufferId: number): void {
     if (!this.#registered) return
-    writeBufRingEntry(this.#entries, 0, this.#tail & this.#mask, this.addressOf(bufferId), this.size, bufferId)
+    const entry = this.#tail & this.#mask
+    writeBufRingEntry(this.#entries, 0, entry, this.addressOf(bufferId), this.size, bufferId)
+    this.#bufferAt[entry] = bufferId
+    this.#entryOf[bufferId] = entry
     this.#tail = (this.#tail + 1) & 0xffff
     if (!this.#scheduled) {
       this.#scheduled = true
       queueMicrotask(this.#publishTask)
     }
+  }
+
+  /** A bundle took the entries from `first`'s on, one per `size` bytes of `res`. */
+  protected override bundleFrom(first: number, res: number): number[] {
+    const count = Math.ceil(res / this.size)
+    if (count > this.entries) throw outOfRange('res', `<= ${this.entries * this.size} (the ring's buffers)`, res)
+    const bufferIds: number[] = []
+    for (let i = 0, entry = this.#entryOf[first]; i < count; i++) bufferIds.push(this.#bufferAt[(entry + i) & this.#mask])
+    return bufferIds
   }
 
   /**

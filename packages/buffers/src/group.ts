@@ -184,7 +184,10 @@ export abstract class BufferGroup extends EventEmitter<BufferGroupEvents> {
    * the group until the lease is garbage-collected).
    */
   lend(res: number, flags: number): BufferLease {
-    const bufferId = this.#bufferOf(flags)
+    return this.#lend(this.#bufferOf(flags), res, flags)
+  }
+
+  #lend(bufferId: number, res: number, flags: number): BufferLease {
     const start = this.#take(bufferId, res, flags)
     const alias = native.alias(this.#memory, start, res > 0 ? res : 0)
     // The lease's memory lives in the group's: keep that alive with it, and
@@ -203,6 +206,46 @@ export abstract class BufferGroup extends EventEmitter<BufferGroupEvents> {
     const bufferId = this.#bufferOf(flags)
     this.#take(bufferId, res, flags)
     this.#maybeGiveBack(bufferId)
+  }
+
+  /**
+   * copy() for a bundle completion (a request with IORING_RECVSEND_BUNDLE):
+   * its `res` bytes fill as many whole buffers as they need, from the
+   * completion's buffer on in the order the kernel took them, and come back
+   * as one new Buffer. Every buffer goes back at once. A bundle of no bytes
+   * (the peer ended) took no buffer, even with IORING_CQE_F_BUFFER set.
+   */
+  copyBundle(res: number, flags: number): Buffer {
+    const bufferIds = this.#bundleOf(res, flags)
+    const out = Buffer.allocUnsafe(res > 0 ? res : 0)
+    for (let i = 0; i < bufferIds.length; i++) {
+      const length = Math.min(this.size, res - i * this.size)
+      const start = this.#take(bufferIds[i], length, flags)
+      this.#bytes.copy(out, i * this.size, start, start + length)
+    }
+    for (const bufferId of bufferIds) this.#maybeGiveBack(bufferId)
+    return out
+  }
+
+  /** lend() for a bundle completion: one lease per buffer it filled, in order (copyBundle() says which). */
+  lendBundle(res: number, flags: number): BufferLease[] {
+    return this.#bundleOf(res, flags).map((bufferId, i) => this.#lend(bufferId, Math.min(this.size, res - i * this.size), flags))
+  }
+
+  /** discard() for a bundle completion: gives back every buffer it filled. */
+  discardBundle(res: number, flags: number): void {
+    const bufferIds = this.#bundleOf(res, flags)
+    for (let i = 0; i < bufferIds.length; i++) this.#take(bufferIds[i], Math.min(this.size, res - i * this.size), flags)
+    for (const bufferId of bufferIds) this.#maybeGiveBack(bufferId)
+  }
+
+  /**
+   * The buffers a bundle of `res` bytes (> 0) took, starting with `first`, in
+   * the order the kernel took them: a BufferRing knows it; legacy provided
+   * buffers do not say.
+   */
+  protected bundleFrom(first: number, res: number): number[] {
+    throw invalidState(`group ${this.groupId} is not a BufferRing: bundles (IORING_RECVSEND_BUNDLE) are read from buffer rings only (buffer ${first}, ${res} bytes)`)
   }
 
   /**
@@ -252,6 +295,14 @@ export abstract class BufferGroup extends EventEmitter<BufferGroupEvents> {
     const bufferId = flags >>> IORING_CQE_BUFFER_SHIFT
     if (bufferId >= this.count) throw outOfRange('buffer id', `< ${this.count} (the group's buffers)`, bufferId)
     return bufferId
+  }
+
+  /** The buffers a bundle completion of `res` bytes filled; none when it carried no bytes. */
+  #bundleOf(res: number, flags: number): number[] {
+    const first = this.#bufferOf(flags)
+    validateInteger(res, 'res', -0x80000000, 0x7fffffff)
+    if (this.incremental) throw invalidState(`group ${this.groupId} consumes its buffers incrementally, which bundles here do not support`)
+    return res > 0 ? this.bundleFrom(first, res) : []
   }
 
   /**
