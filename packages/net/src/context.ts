@@ -8,11 +8,16 @@ import { invalidArgType, invalidState } from './errors.js'
 export interface ReceiveBufferOptions {
   /** Buffers in the ring: a power of two. Default 512. */
   entries?: number
-  /** Bytes per buffer: the most one receive completion carries. Default 32768. */
+  /** Bytes per buffer: the most one receive completion carries, unless it is a bundle. Default 32768. */
   size?: number
+  /**
+   * Let one receive completion take as many buffers as the data waiting in the socket fills
+   * (IORING_RECVSEND_BUNDLE), where the kernel has it (6.10): fewer, larger `data` chunks. Default true.
+   */
+  bundle?: boolean
 }
 
-const DEFAULTS = { entries: 512, size: 32768 }
+const DEFAULTS = { entries: 512, size: 32768, bundle: true }
 const groups = new WeakMap<IoUring, BufferRing>()
 const settings = new WeakMap<IoUring, Required<ReceiveBufferOptions>>()
 
@@ -38,8 +43,14 @@ export function setReceiveBuffers(ring: IoUring, options: ReceiveBufferOptions):
 export function receiveGroup(ring: IoUring): BufferRing {
   let group = groups.get(ring)
   if (group === undefined) {
-    group = new BufferRing(ring, settings.get(ring) ?? DEFAULTS)
+    const { entries, size } = settings.get(ring) ?? DEFAULTS
+    group = new BufferRing(ring, { entries, size })
     groups.set(ring, group)
   }
   return group
+}
+
+/** Whether `ring`'s sockets receive in bundles: asked for (the default) and the kernel has them. */
+export function receivesBundles(ring: IoUring): boolean {
+  return (settings.get(ring) ?? DEFAULTS).bundle && ring.features.has('RECVSEND_BUNDLE')
 }

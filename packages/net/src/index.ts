@@ -33,7 +33,7 @@ export type { ThreadedServerOpts, Balance } from './threads.js'
 export type { SocketConstructorOpts, SocketConnectOpts, TcpSocketConnectOpts, IpcSocketConnectOpts } from './socket.js'
 export type { AddressInfo, LookupFunction } from './address.js'
 export { SocketOperations, sockets } from './operations.js'
-export type { SocketTarget, SendOptions, RecvOptions, AcceptOptions, Accepted, OutgoingMessage, IncomingMessage, IncomingChunk, Take } from './operations.js'
+export type { SocketTarget, SendOptions, RecvOptions, RecvMultishotOptions, AcceptOptions, Accepted, OutgoingMessage, IncomingMessage, IncomingChunk, Take } from './operations.js'
 export { setReceiveBuffers } from './context.js'
 export type { ReceiveBufferOptions } from './context.js'
 /** node:dgram's Socket on io_uring; node:dgram's own where @iouring/net falls back. */

@@ -1,11 +1,13 @@
 // The socket operations as promises (and multishot streams) on a ring,
 // written against the ring's public extension interface (ring.operations).
 import type { CompletionStream, IoUring, OpOptions, Operations, StreamOptions } from '@iouring/core'
-import type { BufferGroup, BufferLease } from '@iouring/buffers'
+import { BufferRing, type BufferGroup, type BufferLease } from '@iouring/buffers'
+import { release } from 'node:os'
 import * as native from '@iouring/native'
 import {
   ACCEPT_FLAGS,
   IORING_ACCEPT_MULTISHOT,
+  IORING_CQE_F_BUFFER,
   IORING_CQE_F_MORE,
   IORING_CQE_F_NOTIF,
   IORING_OP_ACCEPT,
@@ -45,6 +47,7 @@ import {
   prepMultishotAcceptDirect,
   prepRecv,
   prepRecvMultishot,
+  prepRecvMultishotBundle,
   prepRecvmsg,
   prepRecvmsgMultishot,
   prepSend,
@@ -58,7 +61,7 @@ import {
   IORING_FILE_INDEX_ALLOC,
   type ControlMessage,
 } from '@iouring/ops'
-import { kernelAtLeast, requireFlags } from '@iouring/register'
+import { kernelAtLeast, requireFlags, unsupported } from '@iouring/register'
 import { localAddress, peerAddress, sockaddrOf, type AddressInfo } from './address.js'
 import { abortError, invalidArgType, invalidArgValue } from './errors.js'
 import { ringOf } from './context.js'
@@ -76,6 +79,14 @@ export interface SendOptions extends OpOptions {
 export interface RecvOptions extends OpOptions {
   /** MSG_* flags (MSG_PEEK, MSG_WAITALL, ...). */
   flags?: number
+}
+
+/** Options of recvMultishot. */
+export interface RecvMultishotOptions extends StreamOptions {
+  /** MSG_* flags. */
+  flags?: number
+  /** Take as many buffers per completion as the waiting data fills (IORING_RECVSEND_BUNDLE, 6.10). Default false. */
+  bundle?: boolean
 }
 
 /** Options of accept and acceptMultishot. */
@@ -273,18 +284,33 @@ export class SocketOperations {
    * arrives, copied (default) or lent; the stream ends when the peer does.
    * It ends with ENOBUFS when the group ran dry (the group's 'exhausted'
    * event fires too): give buffers back and start another.
+   *
+   * With `bundle: true` (IORING_RECVSEND_BUNDLE, where the kernel reports
+   * IORING_FEAT_RECVSEND_BUNDLE, 6.10) one completion takes as many buffers
+   * as the data waiting in the socket fills: a chunk is then one copy of
+   * all of them, or (lent) one lease per buffer.
    */
-  recvMultishot(fd: number, group: BufferGroup, options?: StreamOptions & { flags?: number; take?: 'copy' }): CompletionStream<Buffer>
-  recvMultishot(fd: number, group: BufferGroup, options: StreamOptions & { flags?: number; take: 'lend' }): CompletionStream<BufferLease>
-  recvMultishot(fd: number, group: BufferGroup, options?: StreamOptions & { flags?: number; take?: Take }): CompletionStream<Buffer | BufferLease> {
+  recvMultishot(fd: number, group: BufferGroup, options?: RecvMultishotOptions & { take?: 'copy' }): CompletionStream<Buffer>
+  recvMultishot(fd: number, group: BufferGroup, options: RecvMultishotOptions & { take: 'lend'; bundle?: false }): CompletionStream<BufferLease>
+  recvMultishot(fd: number, group: BufferGroup, options: RecvMultishotOptions & { take: 'lend'; bundle: true }): CompletionStream<BufferLease[]>
+  recvMultishot(fd: number, group: BufferGroup, options?: RecvMultishotOptions & { take?: Take }): CompletionStream<Buffer | BufferLease | BufferLease[]> {
     const ops = this.#ops
     ops.require(IORING_OP_RECV)
     requireFlags(RECVSEND_FLAGS, 'IORING_', IORING_RECV_MULTISHOT)
-    const take = takeOf(group, options?.take)
+    const bundle = options?.bundle === true
+    if (bundle) requireBundles(this.ring, group)
+    const take = bundle ? takeBundleOf(group, options?.take) : takeOf(group, options?.take)
     const at = ops.prepare()
-    prepRecvMultishot(ops.sqes, at, fd, 0, 0, options?.flags ?? 0)
+    if (bundle) prepRecvMultishotBundle(ops.sqes, at, fd, options?.flags ?? 0)
+    else prepRecvMultishot(ops.sqes, at, fd, 0, 0, options?.flags ?? 0)
     setBufferSelect(ops.sqes, at, group.groupId)
-    return ops.startMultishot(at, 'recv', group, options, (res, flags) => (res === 0 ? undefined : take(res, flags)), 0, exhausted(group))
+    const settle = (res: number, flags: number) => {
+      if (res > 0) return take(res, flags)
+      // The peer ended: a buffer picked for its completion goes back (a bundle picks none).
+      if (flags & IORING_CQE_F_BUFFER && !bundle) group.discard(res, flags)
+      return undefined
+    }
+    return ops.startMultishot(at, 'recv', group, options, settle, 0, exhausted(group))
   }
 
   /** recvmsg(fd): data into `buffers`, the sender, and up to `controlLength` bytes of ancillary data (fds passed with SCM_RIGHTS). */
@@ -489,6 +515,19 @@ function takeOf(group: BufferGroup, take: Take | undefined): (res: number, flags
   if (take === undefined || take === 'copy') return (res, flags) => group.copy(res, flags)
   if (take === 'lend') return (res, flags) => group.lend(res, flags)
   throw invalidArgValue('options.take', "must be 'copy' or 'lend'")
+}
+
+function takeBundleOf(group: BufferGroup, take: Take | undefined): (res: number, flags: number) => Buffer | BufferLease[] {
+  if (take === undefined || take === 'copy') return (res, flags) => group.copyBundle(res, flags)
+  if (take === 'lend') return (res, flags) => group.lendBundle(res, flags)
+  throw invalidArgValue('options.take', "must be 'copy' or 'lend'")
+}
+
+/** Bundles need the kernel's IORING_FEAT_RECVSEND_BUNDLE and a group whose buffers are consumed whole. */
+function requireBundles(ring: IoUring, group: BufferGroup): void {
+  if (!ring.features.has('RECVSEND_BUNDLE')) throw unsupported('IORING_RECVSEND_BUNDLE', '6.10', release())
+  if (!(group instanceof BufferRing)) throw invalidArgValue('options.bundle', 'needs a BufferRing: the kernel does not say which legacy provided buffers a bundle took')
+  if (group.incremental) throw invalidArgValue('options.bundle', 'cannot be used with a group that consumes its buffers incrementally')
 }
 
 const ENOBUFS = -105

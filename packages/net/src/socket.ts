@@ -28,6 +28,7 @@ import {
   prepConnect,
   prepRecv,
   prepRecvMultishot,
+  prepRecvMultishotBundle,
   prepSend,
   prepSendmsg,
   prepSendmsgZc,
@@ -42,7 +43,7 @@ import { kernelAtLeast, registrations } from '@iouring/register'
 import { getDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout } from 'node:net'
 import { domainOf, interleaveFamilies, localAddress, peerAddress, resolve, sockaddrOf, type AddressInfo, type LookupFunction, type Resolved } from './address.js'
 import { normalizeArgs, validateBoolean, validateFunction, validateHost, validateMsecs, validatePort, validateSignal } from './args.js'
-import { receiveGroup, ringOf } from './context.js'
+import { receiveGroup, receivesBundles, ringOf } from './context.js'
 import { requireStreamKernel } from './fallback.js'
 import { closeQuietly, setIntOption } from './system.js'
 import { abortError, codedError, errnoException, exceptionWithHostPort, ringDisposed } from './errors.js'
@@ -174,6 +175,8 @@ export class Socket extends Duplex {
   #wanted = false
   #ended = false
   #group: BufferRing | undefined
+  /** Whether receives take several buffers per completion (IORING_RECVSEND_BUNDLE). */
+  #bundles: boolean | undefined
   /** Writes, shutdown and reads that wait for the connection. */
   #queued: (() => void)[] = []
   #dispatched = 0
@@ -391,8 +394,10 @@ export class Socket extends Duplex {
       return
     }
     const group = (this.#group ??= receiveGroup(this.#ring))
+    this.#bundles ??= MULTISHOT_RECV && receivesBundles(this.#ring)
     const at = ops.prepare()
-    if (MULTISHOT_RECV) prepRecvMultishot(ops.sqes, at, this.#fd, 0, 0, 0)
+    if (this.#bundles) prepRecvMultishotBundle(ops.sqes, at, this.#fd, 0)
+    else if (MULTISHOT_RECV) prepRecvMultishot(ops.sqes, at, this.#fd, 0, 0, 0)
     else prepRecv(ops.sqes, at, this.#fd, 0, 0, 0)
     setBufferSelect(ops.sqes, at, group.groupId)
     this.#receive = ops.startCallback(at, 'read', undefined, this.#onReceive)
@@ -408,7 +413,7 @@ export class Socket extends Duplex {
   readonly #onReceive = (res: number, flags: number): void => {
     const group = this.#group as BufferRing
     if (res > 0) {
-      const chunk = group.copy(res, flags)
+      const chunk = this.#bundles ? group.copyBundle(res, flags) : group.copy(res, flags)
       this.bytesRead += res
       this.#active()
       // A reader a highWaterMark behind is let be: it often catches up before
@@ -419,7 +424,7 @@ export class Socket extends Duplex {
         this.#wanted = false
         if (behind && flags & IORING_CQE_F_MORE) this.#stopReceiving()
       }
-    } else if (flags & IORING_CQE_F_BUFFER) group.discard(res, flags)
+    } else if (flags & IORING_CQE_F_BUFFER && !this.#bundles) group.discard(res, flags) // a bundle of no bytes took no buffer
     if (flags & IORING_CQE_F_MORE) return
     // The request is over: the peer ended, an error, a cancel, or the buffers ran out.
     this.#receive = -1

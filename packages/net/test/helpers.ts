@@ -43,3 +43,10 @@ export async function unusedPort(): Promise<number> {
   await closed(server)
   return port
 }
+
+/** A node:net connection to 127.0.0.1:`port`, once connected. */
+export function connected(port: number): Promise<nodeNet.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = nodeNet.connect(port, '127.0.0.1', () => resolve(socket)).once('error', reject)
+  })
+}

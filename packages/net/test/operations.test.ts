@@ -2,15 +2,16 @@
 import * as nodeNet from 'node:net'
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IoUring } from '@iouring/core'
-import { BufferRing } from '@iouring/buffers'
+import { BufferRing, bufferGroup } from '@iouring/buffers'
 import { AF_INET, AF_UNIX, IORING_OP_SEND_ZC, IORING_RECV_MULTISHOT, RECVSEND_FLAGS, SOCK_STREAM, SOL_SOCKET, SO_PASSCRED, SO_RCVBUF, SO_REUSEADDR } from '@iouring/ops'
 import { availability } from '@iouring/native'
-import { skipIfUnsupported } from '@iouring/tooling/skip'
+import { skipIfUnsupported, skipUnless } from '@iouring/tooling/skip'
 import { SocketOperations, sockets } from '@iouring/net'
-import { registerFilesSparse, requireFlags } from '@iouring/register'
-import { closed, listening, readAll, tempDir } from './helpers.js'
+import { kernelAtLeast, registerFilesSparse, requireFlags } from '@iouring/register'
+import { closed, connected, listening, readAll, tempDir } from './helpers.js'
 
 const available = availability().available
 const probeRing = available ? new IoUring({ entries: 1 }) : undefined
@@ -85,7 +86,56 @@ describe('socket operations on a ring', () => {
       expect(lease.buffer.length).toBe(0) // detached: a released view cannot be read by mistake
     }
     expect(text.join('')).toBe('lent bytes')
+    // The end of each stream gave its buffer back: all 8 are the kernel's again, by its own count (6.8).
+    if (kernelAtLeast('6.8')) expect(group.status().ready).toBe(8)
+    expect(group.stats.available).toBe(8)
     for (const fd of [...fds, listener]) closeSync(fd)
+  })
+
+  it('recvMultishot with bundle: one completion takes as many buffers as the waiting data fills, copied as one chunk or lent one lease per buffer', async (ctx) => {
+    skipUnless(ctx, ring.features.has('RECVSEND_BUNDLE'), 'IORING_RECVSEND_BUNDLE (IORING_FEAT_RECVSEND_BUNDLE)', '6.10')
+    const { fd: listener, port } = await tcpListener()
+    const group = new BufferRing(ring, { entries: 64, size: 4096 })
+    const data = randomBytes(48 * 1024 + 100)
+    /** A connection whose peer has written `data` before the receive starts, then ended. */
+    async function waiting(): Promise<number> {
+      const [{ fd }, peer] = await Promise.all([ops.accept(listener), connected(port)])
+      await new Promise<void>((resolve) => peer.end(data, resolve))
+      return fd
+    }
+
+    const copied = await waiting()
+    const chunks: Buffer[] = []
+    for await (const chunk of ops.recvMultishot(copied, group, { bundle: true })) chunks.push(chunk)
+    expect(Buffer.concat(chunks).equals(data)).toBe(true)
+    // 48 KiB waited in the socket: one completion took more than one 4 KiB buffer.
+    expect(Math.max(...chunks.map((chunk) => chunk.length))).toBeGreaterThan(4096)
+
+    const lent = await waiting()
+    const completions: number[][] = []
+    const parts: Buffer[] = []
+    for await (const leases of ops.recvMultishot(lent, group, { bundle: true, take: 'lend' })) {
+      completions.push(leases.map((lease) => lease.buffer.length))
+      for (const lease of leases) parts.push(Buffer.from(lease.buffer))
+      for (const lease of leases) lease.release()
+    }
+    expect(Buffer.concat(parts).equals(data)).toBe(true)
+    // Every buffer of a completion but its last is full.
+    for (const lengths of completions) expect(lengths.slice(0, -1).every((length) => length === 4096)).toBe(true)
+    expect(Math.max(...completions.map((lengths) => lengths.length))).toBeGreaterThan(1)
+
+    // Every buffer went back, by the kernel's count and the group's; the end of a stream took none.
+    expect([group.status().ready, group.stats.available, group.stats.lent]).toEqual([64, 64, 0])
+    for (const fd of [copied, lent, listener]) closeSync(fd)
+  })
+
+  it('recvMultishot refuses bundle with legacy provided buffers and with a group that consumes buffers incrementally', async (ctx) => {
+    skipUnless(ctx, ring.features.has('RECVSEND_BUNDLE'), 'IORING_RECVSEND_BUNDLE (IORING_FEAT_RECVSEND_BUNDLE)', '6.10')
+    const legacy = await bufferGroup(ring, { entries: 4, size: 1024, legacy: true })
+    expect(() => ops.recvMultishot(0, legacy, { bundle: true })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining('needs a BufferRing') }))
+    const incremental = skipIfUnsupported(ctx, () => new BufferRing(ring, { entries: 4, size: 1024, incremental: true }))
+    expect(() => ops.recvMultishot(0, incremental, { bundle: true })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining('incrementally') }))
+    expect(ring.pending).toBe(0)
   })
 
   it('accept and acceptMultishot with direct: connections land in the registered file table', async () => {

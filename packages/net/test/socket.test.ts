@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IoUring, availability } from '@iouring/core'
 import { FixedBufferPool } from '@iouring/buffers'
 import { IORING_OP_SEND_ZC } from '@iouring/ops'
-import { Socket, connect, createServer, sockets, type Server } from '@iouring/net'
+import { Socket, connect, createServer, setReceiveBuffers, sockets, type Server } from '@iouring/net'
 import { closed, listening, readAll, shape, unusedPort } from './helpers.js'
 
 const sha1 = (data: Buffer) => createHash('sha1').update(data).digest('hex')
@@ -417,5 +417,42 @@ describe('Socket: zero-copy sends', () => {
   it('refuses a bad zeroCopyThreshold as node:net refuses bad options', () => {
     expect(() => createServer({ zeroCopyThreshold: -1 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }))
     expect(() => new Socket({ zeroCopyThreshold: '4k' as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
+  })
+})
+
+describe('Socket: receiving in bundles', () => {
+  const available = availability().available
+  const probe = available ? new IoUring({ entries: 1 }) : undefined
+  const bundles = probe?.features.has('RECVSEND_BUNDLE') === true
+  void probe?.dispose()
+  if (available && !bundles) console.log('skipping bundle receives: IORING_RECVSEND_BUNDLE needs Linux 6.10 (IORING_FEAT_RECVSEND_BUNDLE not reported)')
+
+  /** The chunks a Socket on a ring with 4 KiB receive buffers gets for 48 KiB that waited in its socket. */
+  async function chunksOf(bundle: boolean): Promise<{ chunks: Buffer[]; sent: Buffer }> {
+    const sent = randomBytes(48 * 1024 + 3)
+    const server = nodeNet.createServer()
+    const written = new Promise<void>((resolve) => server.once('connection', (peer) => peer.end(sent, resolve)))
+    server.listen(0, '127.0.0.1', () => client.connect((server.address() as nodeNet.AddressInfo).port, '127.0.0.1'))
+    const ring = new IoUring({ entries: 64 })
+    setReceiveBuffers(ring, { entries: 64, size: 4096, bundle })
+    // Paused from the start: nothing is received until the peer has written everything.
+    const client = new Socket({ ring }).pause()
+    await written
+    const chunks: Buffer[] = []
+    client.on('data', (chunk: Buffer) => chunks.push(chunk)).resume()
+    await once(client, 'end')
+    client.destroy()
+    await closed(server)
+    await ring.dispose()
+    return { chunks, sent }
+  }
+
+  it.skipIf(!bundles)('a completion takes as many 4 KiB buffers as the waiting data fills: fewer, larger data chunks, the same bytes', async () => {
+    const bundled = await chunksOf(true)
+    expect(Buffer.concat(bundled.chunks).equals(bundled.sent)).toBe(true)
+    expect(Math.max(...bundled.chunks.map((chunk) => chunk.length))).toBeGreaterThan(4096)
+    const single = await chunksOf(false)
+    expect(Buffer.concat(single.chunks).equals(single.sent)).toBe(true)
+    expect(Math.max(...single.chunks.map((chunk) => chunk.length))).toBe(4096)
   })
 })
