@@ -74,7 +74,8 @@ describe('resize (IORING_REGISTER_RESIZE_RINGS)', () => {
   const hasPrlimit = spawnSync('prlimit', ['--version']).status === 0
   if (!hasPrlimit) console.log('skipped: making the mapping of resized rings fail needs prlimit (util-linux), which is not installed')
 
-  it.skipIf(!hasPrlimit)('when the moved rings cannot be mapped, the ring closes cleanly: its requests reject, new work is refused', () => {
+  it.skipIf(!hasPrlimit)('when the moved rings cannot be mapped, the ring closes cleanly: its requests reject, new work is refused', (ctx) => {
+    skipIfUnsupported(ctx, () => requireKernel('IORING_REGISTER_RESIZE_RINGS', requires('REGISTER_RESIZE_RINGS')))
     const child = spawnSync(
       process.execPath,
       [
