@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { IoUring } from '@iouring/core'
 import * as native from '@iouring/native'
-import { registerBuffers, registerFiles } from '@iouring/register'
+import { kernelAtLeast, registerBuffers, registerFiles } from '@iouring/register'
 import { skipUnless } from '@iouring/tooling/skip'
 import { forceGc } from './helpers.js'
 
@@ -116,7 +116,11 @@ describe('worker termination', () => {
     for (const run of await terminateWorkers(6, false)) expect(run).toEqual({ code: 0, signal: null, out: 'ok\n' })
   })
 
-  it('the same with the reads in io-wq workers (IOSQE_ASYNC), which teardown must wait for', async () => {
+  it('the same with the reads in io-wq workers (IOSQE_ASYNC), which teardown must wait for', async (ctx) => {
+    // On 6.1 the exiting worker thread spins in the kernel's exit-time
+    // cancellation and the process never ends (see the core README); 6.18 is
+    // the first version seen to end it, those between are untested.
+    skipUnless(ctx, kernelAtLeast('6.18'), 'ending a thread with IOSQE_ASYNC pipe reads in flight without a hang (6.1 hangs)', '6.18')
     for (const run of await terminateWorkers(6, true)) expect(run).toEqual({ code: 0, signal: null, out: 'ok\n' })
   })
 })
