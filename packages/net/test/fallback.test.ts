@@ -74,6 +74,8 @@ describe('where a seccomp filter denies io_uring (a child under deny-io-uring)',
     const refusal = { class: 'Error', name: 'Error', code: 'ERR_IOURING_UNAVAILABLE', reason: 'seccomp', errno: -1, syscall: 'io_uring_setup', message: seen.availability.message }
     expect(seen.facts.sockets).toEqual(refusal)
     expect(seen.facts.socketOperations).toEqual(refusal)
+    // Servers on worker threads have no node:net counterpart: refused, saying why.
+    expect(seen.facts.threaded).toMatchObject({ code: 'ERR_IOURING_UNAVAILABLE', message: expect.stringContaining('IOURING_NET_FALLBACK') })
     expect(seen.read).toBe('node\n')
     expect(seen.warnings).toEqual([
       { code: 'IOURING_NET_FALLBACK', message: fallbackMessage(seen.availability.message) },
