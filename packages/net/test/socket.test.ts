@@ -7,7 +7,7 @@ import { IoUring, availability } from '@iouring/core'
 import { FixedBufferPool } from '@iouring/buffers'
 import { IORING_OP_SEND_ZC } from '@iouring/ops'
 import { Socket, connect, createServer, setReceiveBuffers, sockets, type Server } from '@iouring/net'
-import { closed, listening, readAll, shape, unusedPort } from './helpers.js'
+import { closed, listening, onNodeNet, readAll, shape, unusedPort } from './helpers.js'
 
 const sha1 = (data: Buffer) => createHash('sha1').update(data).digest('hex')
 
@@ -148,7 +148,8 @@ describe('Socket: ends and errors as node:net has them', () => {
     const port = await listening(server)
     const client = connect(port, '127.0.0.1')
     const [err] = await once(client, 'error')
-    expect(err).toMatchObject({ code: 'ECONNRESET', syscall: 'read' })
+    // node:net (where @iouring/net falls back to it) may see the reset while connecting.
+    expect(err).toMatchObject({ code: 'ECONNRESET', syscall: onNodeNet ? expect.stringMatching(/^(read|connect)$/) : 'read' })
     await closed(server)
   })
 
@@ -279,13 +280,15 @@ describe('Socket: state and options', () => {
     const client = connect(port, '127.0.0.1')
     await once(client, 'connect')
     const ops = sockets()
+    // node:net's Socket (where @iouring/net falls back to it) keeps its fd in its handle.
+    const fd: number = onNodeNet ? (client as unknown as { _handle: { fd: number } })._handle.fd : client.fd
     client.setNoDelay(true)
-    expect(await ops.getsockopt(client.fd, 6 /* IPPROTO_TCP */, 1 /* TCP_NODELAY */)).toBe(1)
+    expect(await ops.getsockopt(fd, 6 /* IPPROTO_TCP */, 1 /* TCP_NODELAY */)).toBe(1)
     client.setNoDelay(false)
-    expect(await ops.getsockopt(client.fd, 6, 1)).toBe(0)
+    expect(await ops.getsockopt(fd, 6, 1)).toBe(0)
     client.setKeepAlive(true, 30_000)
-    expect(await ops.getsockopt(client.fd, 1 /* SOL_SOCKET */, 9 /* SO_KEEPALIVE */)).toBe(1)
-    expect(await ops.getsockopt(client.fd, 6, 4 /* TCP_KEEPIDLE */)).toBe(30)
+    expect(await ops.getsockopt(fd, 1 /* SOL_SOCKET */, 9 /* SO_KEEPALIVE */)).toBe(1)
+    expect(await ops.getsockopt(fd, 6, 4 /* TCP_KEEPIDLE */)).toBe(30)
     client.destroy()
   })
 

@@ -6,13 +6,12 @@ import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Server, createServer, ThreadedServer, type Balance } from '@iouring/net'
-import { tempDir } from './helpers.js'
+import { createServer, ThreadedServer, type Balance } from '@iouring/net'
+import { onNodeNet, tempDir } from './helpers.js'
 
 const handler = fileURLToPath(new URL('./fixtures/handler.mjs', import.meta.url))
 // Where @iouring/net falls back to node:net (no io_uring, or a kernel before 5.19), servers on worker
 // threads are refused (fallback.test.ts checks that): these tests need the real thing.
-const onNodeNet = (Server as unknown) === nodeNet.Server
 if (onNodeNet) console.log('threads tests skipped: @iouring/net runs on node:net here (the IOURING_NET_FALLBACK warning says why), and servers on worker threads need io_uring and Linux 5.19')
 const require = createRequire(import.meta.url)
 const BALANCES: Balance[] = ['reusePort', 'msgRingFd', 'msgRing']
