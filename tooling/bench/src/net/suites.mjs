@@ -7,6 +7,7 @@
 // whole machine's CPU time per operation (busy time of /proc/stat, every process), and latency.
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { kernelAtLeast } from '@iouring/register'
 import { compileC } from '../cc.mjs'
 import { SECONDS, formatRate, median } from '../harness.mjs'
 import { IOURING_NET, importIouringNet, missing } from './iouring-net.mjs'
@@ -17,6 +18,16 @@ const WARMUP = 0.5
 const SERVE = fileURLToPath(new URL('./serve.mjs', import.meta.url))
 const PINNED = { server: '0', client: '1' }
 const BOTH_CPUS = { server: '0,1', client: '0,1' }
+
+/**
+ * Why c/netfloor.c (`floor`, compileC's result) cannot run here, or undefined: it needs liburing, and
+ * SINGLE_ISSUER + DEFER_TASKRUN, buffer rings and multishot recv (Linux 6.1).
+ */
+export function floorMissing(floor) {
+  if (floor.reason) return `C liburing rows need liburing: ${floor.reason}`
+  if (!kernelAtLeast('6.1')) return `C liburing rows need Linux 6.1 (SINGLE_ISSUER + DEFER_TASKRUN, buffer rings, multishot recv); this kernel is ${os.release()}`
+  return undefined
+}
 
 export async function netSuites(report) {
   const loadgen = compileC('netload')
@@ -33,7 +44,8 @@ export async function netSuites(report) {
     const reason = missing(net, need)
     return reason ? { skip: reason } : node(kind, { ...options, net: IOURING_NET })
   }
-  const inC = (mode) => (floor.reason ? { skip: `C liburing rows need liburing: ${floor.reason}` } : { server: [floor.binary, mode] })
+  const floorSkip = floorMissing(floor)
+  const inC = (mode) => (floorSkip ? { skip: floorSkip } : { server: [floor.binary, mode] })
 
   const unpinned = unpinnedReason()
   console.log(
