@@ -7,6 +7,7 @@ import { IoUring } from '@iouring/core'
 import { BufferRing, provideBuffers, type BufferGroup } from '@iouring/buffers'
 import { IORING_OP_READ_MULTISHOT } from '@iouring/ops'
 import { availability, pipe } from '@iouring/native'
+import { skipIfUnsupported } from '@iouring/tooling/skip'
 import { forceGc } from './helpers.js'
 
 const multishot = availability().available && (await supports(IORING_OP_READ_MULTISHOT))
@@ -48,8 +49,8 @@ describe('reads into buffers the kernel picks from a group', () => {
   beforeEach(() => (ring = new IoUring({ entries: 32 })))
   afterEach(() => ring.dispose())
 
-  it('read(fd, { bufferGroup }): the bytes copied, lent, and the end of the file', async () => {
-    const group = new BufferRing(ring, { entries: 4, size: 64 })
+  it('read(fd, { bufferGroup }): the bytes copied, lent, and the end of the file', async (ctx) => {
+    const group = skipIfUnsupported(ctx, () => new BufferRing(ring, { entries: 4, size: 64 }))
     const [r, w] = newPipe()
     writeSync(w, 'copied')
     const copied = await ring.read(r, { bufferGroup: group })
@@ -68,9 +69,9 @@ describe('reads into buffers the kernel picks from a group', () => {
     group.unregister()
   })
 
-  it('refuses what is not a buffer group, and a bad take, synchronously', () => {
+  it('refuses what is not a buffer group, and a bad take, synchronously', (ctx) => {
     expect(() => ring.read(0, { bufferGroup: {} as BufferGroup })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
-    const group = new BufferRing(ring, { entries: 2, size: 16 })
+    const group = skipIfUnsupported(ctx, () => new BufferRing(ring, { entries: 2, size: 16 }))
     expect(() => ring.read(0, { bufferGroup: group, take: 'steal' as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }))
     expect(() => ring.readMultishot(0, 'group' as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
     group.unregister()

@@ -551,7 +551,9 @@ static int map_rings(ring_t *r) {
 // Linux 5.19) and waits, at most QUIESCE_NS, for a NOP queued behind it with
 // IOSQE_IO_DRAIN: the kernel starts that NOP only once every request before
 // it has completed, so its CQE (result 0) means nothing is left in flight.
-// Where that cannot work (draining is off on a ring that ever ran an SQE with
+// A cancel the kernel refuses (its flags before 5.19, or restrictions)
+// cancels nothing, and the drain then waits for what is in flight to finish.
+// Where the drain cannot work (draining is off on a ring that ever ran an SQE with
 // IOSQE_CQE_SKIP_SUCCESS, the NOP fails with EOPNOTSUPP; restrictions may
 // forbid either request) the ring waits instead until
 // IORING_REGISTER_SYNC_CANCEL (6.0) finds nothing left to cancel or running.
@@ -567,8 +569,8 @@ static int map_rings(ring_t *r) {
 // What the barrier's two requests reported.
 typedef struct barrier_s {
   unsigned end;  // the SQ tail after them
-  int cancelled, drained;  // 1 once each posted its CQE
-  int cancel_res, drain_res;
+  int drained;  // 1 once the drain posted its CQE
+  int drain_res;
 } barrier_t;
 
 static void put_sqe(ring_t *r, unsigned index, uint8_t opcode, uint8_t flags, uint32_t op_flags, uint64_t user_data) {
@@ -591,10 +593,7 @@ static void discard_cqes(ring_t *r, barrier_t *b) {
   unsigned tail = __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE);
   for (; head != tail; head++) {
     const struct iou_cqe *cqe = (const void *)((char *)r->cq_ptr + r->p.cq_off.cqes + (head & mask) * size);
-    if (b != NULL && cqe->user_data == BARRIER_CANCEL) {
-      b->cancelled = 1;
-      b->cancel_res = cqe->res;
-    } else if (b != NULL && cqe->user_data == BARRIER_DRAIN) {
+    if (b != NULL && cqe->user_data == BARRIER_DRAIN) {
       b->drained = 1;
       b->drain_res = cqe->res;
     }
@@ -665,7 +664,9 @@ static int quiesce(ring_t *r) {
     }
     discard_cqes(r, &b);
     if (b.drained && b.drain_res == 0) return 1;
-    if (b.drained || (b.cancelled && b.cancel_res < 0 && b.cancel_res != -ENOENT)) return sync_cancel_until_none(r, deadline);
+    // A cancel the kernel refuses (ANY | ALL before 5.19) cancels nothing, but
+    // the drain still comes once what is in flight has completed: wait for it.
+    if (b.drained) return sync_cancel_until_none(r, deadline);
     ret = wait_cqe(r, deadline);
     if (ret == -ETIME || (ret < 0 && !transient(ret))) return 0;
   }
