@@ -551,8 +551,10 @@ static int map_rings(ring_t *r) {
 // Linux 5.19) and waits, at most QUIESCE_NS, for a NOP queued behind it with
 // IOSQE_IO_DRAIN: the kernel starts that NOP only once every request before
 // it has completed, so its CQE (result 0) means nothing is left in flight.
-// A cancel the kernel refuses (its flags before 5.19, or restrictions)
-// cancels nothing, and the drain then waits for what is in flight to finish.
+// A cancel the kernel refuses (its flags before 5.19, or restrictions) is
+// followed by IORING_REGISTER_SYNC_CANCEL; where that is missing too (before
+// 6.0) nothing can cancel, and the drain, which comes at once when nothing
+// was in flight, is waited for only REFUSED_DRAIN_NS.
 // Where the drain cannot work (draining is off on a ring that ever ran an SQE with
 // IOSQE_CQE_SKIP_SUCCESS, the NOP fails with EOPNOTSUPP; restrictions may
 // forbid either request) the ring waits instead until
@@ -563,14 +565,15 @@ static int map_rings(ring_t *r) {
 // the thread exits.
 
 #define QUIESCE_NS (5 * NS_PER_SEC)
+#define REFUSED_DRAIN_NS (NS_PER_SEC / 20)
 #define BARRIER_CANCEL (UINT64_MAX - 1)
 #define BARRIER_DRAIN UINT64_MAX
 
 // What the barrier's two requests reported.
 typedef struct barrier_s {
   unsigned end;  // the SQ tail after them
-  int drained;  // 1 once the drain posted its CQE
-  int drain_res;
+  int cancelled, drained;  // 1 once each posted its CQE
+  int cancel_res, drain_res;
 } barrier_t;
 
 static void put_sqe(ring_t *r, unsigned index, uint8_t opcode, uint8_t flags, uint32_t op_flags, uint64_t user_data) {
@@ -593,7 +596,10 @@ static void discard_cqes(ring_t *r, barrier_t *b) {
   unsigned tail = __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE);
   for (; head != tail; head++) {
     const struct iou_cqe *cqe = (const void *)((char *)r->cq_ptr + r->p.cq_off.cqes + (head & mask) * size);
-    if (b != NULL && cqe->user_data == BARRIER_DRAIN) {
+    if (b != NULL && cqe->user_data == BARRIER_CANCEL) {
+      b->cancelled = 1;
+      b->cancel_res = cqe->res;
+    } else if (b != NULL && cqe->user_data == BARRIER_DRAIN) {
       b->drained = 1;
       b->drain_res = cqe->res;
     }
@@ -651,6 +657,7 @@ static int quiesce(ring_t *r) {
   uint64_t deadline = now_ns() + QUIESCE_NS;
   barrier_t b;
   memset(&b, 0, sizeof(b));
+  int refused = 0;
   int ret = queue_barrier(r, &b, deadline);
   if (ret < 0) return 0;
   for (;;) {
@@ -664,9 +671,13 @@ static int quiesce(ring_t *r) {
     }
     discard_cqes(r, &b);
     if (b.drained && b.drain_res == 0) return 1;
-    // A cancel the kernel refuses (ANY | ALL before 5.19) cancels nothing, but
-    // the drain still comes once what is in flight has completed: wait for it.
     if (b.drained) return sync_cancel_until_none(r, deadline);
+    if (b.cancelled && b.cancel_res < 0 && b.cancel_res != -ENOENT && !refused) {
+      refused = 1;
+      if (sync_cancel_until_none(r, deadline)) return 1;
+      uint64_t soon = now_ns() + REFUSED_DRAIN_NS;
+      if (soon < deadline) deadline = soon;
+    }
     ret = wait_cqe(r, deadline);
     if (ret == -ETIME || (ret < 0 && !transient(ret))) return 0;
   }
