@@ -357,7 +357,8 @@ describe('Socket: state and options', () => {
     await closed(six)
   })
 
-  it('a socket on another ring, and disposing that ring with a transfer in flight', async () => {
+  // Where @iouring/net is node:net, the ring option is ignored: nothing to dispose under the socket.
+  it.skipIf(onNodeNet)('a socket on another ring, and disposing that ring with a transfer in flight', async () => {
     const ring = new IoUring({ entries: 64 })
     const client = new Socket({ ring })
     client.connect(port, '127.0.0.1')
