@@ -3,10 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { once } from 'node:events'
-import { Server } from '@iouring/net'
-
-/** Whether @iouring/net runs on node:net here (IOURING_NET_FALLBACK: no io_uring, or a kernel before 5.19). */
-export const onNodeNet = (Server as unknown) === nodeNet.Server
+import type { Server } from '@iouring/net'
 
 /** A fresh temp directory for Unix socket paths, removed by the returned cleanup. */
 export function tempDir(): { dir: string; cleanup: () => void } {

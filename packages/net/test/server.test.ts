@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Server, connect, createServer } from '@iouring/net'
-import { closed, listening, onNodeNet, readAll, shape, tempDir } from './helpers.js'
+import { closed, listening, readAll, shape, tempDir } from './helpers.js'
+import { onNodeNet } from './on-node-net.js'
 
 describe('Server.listen in node:net\'s forms', () => {
   let temp: ReturnType<typeof tempDir>

@@ -7,7 +7,8 @@ import { IoUring, availability } from '@iouring/core'
 import { FixedBufferPool } from '@iouring/buffers'
 import { IORING_OP_SEND_ZC } from '@iouring/ops'
 import { Socket, connect, createServer, setReceiveBuffers, sockets, type Server } from '@iouring/net'
-import { closed, listening, onNodeNet, readAll, shape, unusedPort } from './helpers.js'
+import { closed, listening, readAll, shape, unusedPort } from './helpers.js'
+import { onNodeNet } from './on-node-net.js'
 
 const sha1 = (data: Buffer) => createHash('sha1').update(data).digest('hex')
 

@@ -7,7 +7,8 @@ import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createServer, ThreadedServer, type Balance } from '@iouring/net'
-import { onNodeNet, tempDir } from './helpers.js'
+import { tempDir } from './helpers.js'
+import { onNodeNet } from './on-node-net.js'
 
 const handler = fileURLToPath(new URL('./fixtures/handler.mjs', import.meta.url))
 // Where @iouring/net falls back to node:net (no io_uring, or a kernel before 5.19), servers on worker
