@@ -202,6 +202,7 @@ typedef struct ring_s {
   uv_poll_t evpoll;
   int handles_open;
   int closing;
+  int tearing_down;  // environment teardown: the thread's memory is freed after this
   napi_async_cleanup_hook_handle cleanup;
 } ring_t;
 
@@ -553,8 +554,11 @@ static int map_rings(ring_t *r) {
 // it has completed, so its CQE (result 0) means nothing is left in flight.
 // A cancel the kernel refuses (its flags before 5.19, or restrictions) is
 // followed by IORING_REGISTER_SYNC_CANCEL; where that is missing too (before
-// 6.0) nothing can cancel, and the drain, which comes at once when nothing
-// was in flight, is waited for only REFUSED_DRAIN_NS.
+// 6.0) nothing can cancel, and the drain comes when what is in flight has
+// completed by itself. Environment teardown waits for it (QUIESCE_NS): the
+// thread's memory is freed next. close() from JavaScript, which has already
+// cancelled and reaped its own requests, waits only REFUSED_DRAIN_NS, enough
+// when nothing was in flight, rather than seconds for the low-level API's.
 // Where the drain cannot work (draining is off on a ring that ever ran an SQE with
 // IOSQE_CQE_SKIP_SUCCESS, the NOP fails with EOPNOTSUPP; restrictions may
 // forbid either request) the ring waits instead until
@@ -676,7 +680,7 @@ static int quiesce(ring_t *r) {
       refused = 1;
       if (sync_cancel_until_none(r, deadline)) return 1;
       uint64_t soon = now_ns() + REFUSED_DRAIN_NS;
-      if (soon < deadline) deadline = soon;
+      if (!r->tearing_down && soon < deadline) deadline = soon;
     }
     ret = wait_cqe(r, deadline);
     if (ret == -ETIME || (ret < 0 && !transient(ret))) return 0;
@@ -787,6 +791,7 @@ static void close_from_js(ring_t *r) {
 static void on_env_cleanup(napi_async_cleanup_hook_handle handle, void *data) {
   ring_t *r = data;
   r->cleanup = handle;
+  r->tearing_down = 1;
   release_js(r, false);
   begin_close(r);
 }
