@@ -3,6 +3,7 @@
 import { BufferRing } from '@iouring/buffers'
 import { defaultRing, type IoUring } from '@iouring/core'
 import { invalidArgType, invalidState } from './errors.js'
+import { validateBoolean } from './args.js'
 
 /** How the shared receive buffers of a ring are made (receiveBuffers()). */
 export interface ReceiveBufferOptions {
@@ -35,6 +36,7 @@ export function ringOf(ring: unknown): IoUring {
  * a few fast streams want large ones.
  */
 export function setReceiveBuffers(ring: IoUring, options: ReceiveBufferOptions): void {
+  validateBoolean(options.bundle, 'options.bundle')
   if (groups.has(ring)) throw invalidState("the ring's sockets already receive into a buffer ring; set its size before the first socket reads")
   settings.set(ring, { ...DEFAULTS, ...options })
 }

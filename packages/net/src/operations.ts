@@ -65,6 +65,7 @@ import { kernelAtLeast, requireFlags, unsupported } from '@iouring/register'
 import { localAddress, peerAddress, sockaddrOf, type AddressInfo } from './address.js'
 import { abortError, invalidArgType, invalidArgValue } from './errors.js'
 import { ringOf } from './context.js'
+import { validateBoolean } from './args.js'
 
 /** Where a socket operation sends or binds: an IP address and port, or a Unix path ('\0name': abstract). */
 export type SocketTarget = { address: string; port: number } | { path: string }
@@ -297,7 +298,7 @@ export class SocketOperations {
     const ops = this.#ops
     ops.require(IORING_OP_RECV)
     requireFlags(RECVSEND_FLAGS, 'IORING_', IORING_RECV_MULTISHOT)
-    const bundle = options?.bundle === true
+    const bundle = validateBoolean(options?.bundle, 'options.bundle') === true
     if (bundle) requireBundles(this.ring, group)
     const take = bundle ? takeBundleOf(group, options?.take) : takeOf(group, options?.take)
     const at = ops.prepare()

@@ -131,6 +131,7 @@ describe('socket operations on a ring', () => {
 
   it('recvMultishot refuses bundle with legacy provided buffers and with a group that consumes buffers incrementally', async (ctx) => {
     skipUnless(ctx, ring.features.has('RECVSEND_BUNDLE'), 'IORING_RECVSEND_BUNDLE (IORING_FEAT_RECVSEND_BUNDLE)', '6.10')
+    expect(() => ops.recvMultishot(0, new BufferRing(ring, { entries: 1, size: 1 }), { bundle: 'yes' as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }))
     const legacy = await bufferGroup(ring, { entries: 4, size: 1024, legacy: true })
     expect(() => ops.recvMultishot(0, legacy, { bundle: true })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining('needs a BufferRing') }))
     const incremental = skipIfUnsupported(ctx, () => new BufferRing(ring, { entries: 4, size: 1024, incremental: true }))
