@@ -3,12 +3,15 @@ import { IOSQE_CQE_SKIP_SUCCESS, IOSQE_IO_HARDLINK, IOSQE_IO_LINK, SQE_FLAGS } f
 import { State, type ChainState, type Engine } from './engine.js'
 import { invalidArgType, invalidArgValue } from './errors.js'
 
+/** ring.chain()'s outcomes: one PromiseSettledResult per step, typed as that step's promise. */
+export type ChainOutcomes<T extends readonly Promise<unknown>[]> = { -readonly [K in keyof T]: PromiseSettledResult<Awaited<T[K]>> }
+
 /**
  * Runs `build(ring)` with `engine` in chain mode: every operation it starts
  * is linked to the next, and all of them go to the kernel together. Resolves
  * to each step's outcome in order, as Promise.allSettled does.
  */
-export function runChain<R>(engine: Engine, ring: R, build: (ring: R) => readonly Promise<number>[], hard: boolean): Promise<PromiseSettledResult<number>[]> {
+export function runChain<R>(engine: Engine, ring: R, build: (ring: R) => readonly Promise<unknown>[], hard: boolean): Promise<PromiseSettledResult<unknown>[]> {
   if (engine.state !== State.Open) engine.checkOpen()
   if (typeof build !== 'function') throw invalidArgType('build', 'of type function', build)
   if (engine.chain !== undefined) throw invalidArgValue('build', 'cannot start a chain inside a chain')
@@ -25,7 +28,7 @@ export function runChain<R>(engine: Engine, ring: R, build: (ring: R) => readonl
     skips: [],
   }
   engine.chain = chain
-  let steps: readonly Promise<number>[]
+  let steps: readonly Promise<unknown>[]
   try {
     steps = build(ring)
     if (!Array.isArray(steps)) throw invalidArgType('build', "a function returning an array of this ring's operations", steps)

@@ -15,7 +15,7 @@ import {
 } from '@iouring/ops'
 import { registerError, requireKernel, requires, unsupported, type Probe } from '@iouring/register'
 import { release } from 'node:os'
-import { runChain } from './chain.js'
+import { runChain, type ChainOutcomes } from './chain.js'
 import { Engine, State, type CqeHandler, type Operations } from './engine.js'
 import { invalidArgType, invalidState, outOfRange, ringClosed } from './errors.js'
 import { EventOperations } from './events.js'
@@ -181,10 +181,12 @@ export class IoUring implements AsyncDisposable {
    * (IOSQE_IO_LINK, or IOSQE_IO_HARDLINK with `hard`), and all of them go to
    * the kernel together. Resolves to each step's outcome in order, as
    * Promise.allSettled does; when a step fails, the kernel cancels the steps
-   * after it, which reject with ECANCELED.
+   * after it, which reject with ECANCELED. Each outcome is typed as its
+   * step's promise: `ring.chain((r) => [r.read(fd, buf), r.fstat(fd)])`
+   * gives a number and a Stats.
    */
-  chain(build: (ring: this) => readonly Promise<number>[], options?: { hard?: boolean }): Promise<PromiseSettledResult<number>[]> {
-    return runChain(this.#engine, this, build, options?.hard === true)
+  chain<const T extends readonly Promise<unknown>[]>(build: (ring: this) => T, options?: { hard?: boolean }): Promise<ChainOutcomes<T>> {
+    return runChain(this.#engine, this, build, options?.hard === true) as Promise<ChainOutcomes<T>>
   }
 
   /** Messages other rings post here with msgRing(), as an async iterator of `{ value, data }`. */

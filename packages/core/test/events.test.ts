@@ -317,6 +317,17 @@ describe('chains', () => {
     closeSync(fd)
   })
 
+  it('a step that resolves to something other than a number (fstat) gives its own value, typed as its promise', async () => {
+    const fd = openSync(join(dir, 'chain-stat'), 'w+')
+    writeFileSync(join(dir, 'chain-stat'), 'twelve bytes')
+    const buffer = Buffer.alloc(64)
+    const [read, stat] = await ring.chain((r) => [r.read(fd, buffer, 0), r.fstat(fd)], { hard: true })
+    expect(read).toEqual({ status: 'fulfilled', value: 12 })
+    expect(stat.status === 'fulfilled' && [stat.value.size, stat.value.isFile()]).toEqual([12, true])
+    expect(buffer.toString('latin1', 0, 12)).toBe('twelve bytes')
+    closeSync(fd)
+  })
+
   it('a chain whose first step fails cancels the rest with ECANCELED; a hard chain goes on', async () => {
     // A write into a pipe nobody reads fails when it runs (EPIPE; Node ignores SIGPIPE). Older
     // kernels (5.10) find a bad fd or a read on a write-only one while preparing the SQE,
