@@ -167,3 +167,81 @@ describe('readFile of /proc and /sys: short reads are not the end', () => {
     await theirs.close()
   })
 })
+
+// tmpfs has no RWF_NOWAIT (FMODE_NOWAIT): its reads go to io-wq workers, so
+// readFile reads and statx's together after the first read says so, and
+// stops when the file's size is reached instead of reading once more.
+const TMPFS_MAGIC = 0x01021994
+
+function tmpfsDir(ctx: { skip: () => void }): string {
+  let type = 0
+  try {
+    type = fs.statfsSync('/dev/shm').type
+  } catch {
+    // no /dev/shm
+  }
+  if (type !== TMPFS_MAGIC) {
+    console.log('skipped: /dev/shm is not a tmpfs on this machine')
+    ctx.skip()
+  }
+  const dir = fs.mkdtempSync('/dev/shm/iouring-readfile-')
+  return dir
+}
+
+describe('readFile on tmpfs, whose reads cannot be made without blocking', () => {
+  it('files of 0 bytes to 300 KB: the bytes node:fs/promises reads', async (ctx) => {
+    const dir = tmpfsDir(ctx)
+    try {
+      for (const size of [0, 1, 4095, 4096, 65535, 65536, 65537, 131072, 300001]) {
+        const file = join(dir, `f${size}`)
+        fs.writeFileSync(file, pattern(size))
+        const mine = await ours.readFile(file)
+        expect([size, mine.length, mine.equals(await fsp.readFile(file))]).toEqual([size, size, true])
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true })
+    }
+  })
+
+  it('a file on tmpfs and one in the temp directory read at once, many times over: each its own bytes', async (ctx) => {
+    const dir = tmpfsDir(ctx)
+    try {
+      const shm = join(dir, 'a')
+      const other = at('b')
+      fs.writeFileSync(shm, 'on tmpfs')
+      fs.writeFileSync(other, pattern(70000))
+      const results = await Promise.all(Array.from({ length: 64 }, (_, i) => ours.readFile(i % 2 === 0 ? shm : other)))
+      for (let i = 0; i < results.length; i++) {
+        expect(i % 2 === 0 ? results[i].toString() : results[i].equals(pattern(70000))).toBe(i % 2 === 0 ? 'on tmpfs' : true)
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true })
+    }
+  })
+})
+
+describe('readFile aborted while a read waits', () => {
+  it('a FIFO whose writer sends nothing: rejects with AbortError before the writer closes, as node:fs/promises documents', async () => {
+    // (node:fs/promises's own read waits in a thread-pool thread that nothing
+    // interrupts: it settles only once the writer closes, and then resolves
+    // with the empty file.)
+    const fifo = at('silent')
+    execFileSync('mkfifo', [fifo])
+    // A writer that holds the FIFO open without writing until told to stop.
+    const writer = spawn(process.execPath, ['-e', `require('node:fs').openSync(${JSON.stringify(fifo)}, 'w'); process.stdin.on('data', () => process.exit(0))`], {
+      stdio: ['pipe', 'ignore', 'inherit'],
+    })
+    const controller = new AbortController()
+    const reading = ours.readFile(fifo, { signal: controller.signal }).then(
+      () => 'resolved',
+      (err: Error & { code?: string }) => ({ name: err.name, code: err.code, writerAlive: writer.exitCode === null }),
+    )
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    controller.abort()
+    expect(await reading).toEqual({ name: 'AbortError', code: 'ABORT_ERR', writerAlive: true })
+    writer.stdin!.end('stop')
+    await new Promise((resolve) => writer.on('exit', resolve))
+    // The ring is free for more work.
+    expect(await defaultRing().nop()).toBe(0)
+  })
+})
