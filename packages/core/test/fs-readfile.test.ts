@@ -189,7 +189,7 @@ function tmpfsDir(ctx: { skip: () => void }): string {
 }
 
 describe('readFile on tmpfs, whose reads cannot be made without blocking', () => {
-  it('files of 0 bytes to 300 KB: the bytes node:fs/promises reads', async (ctx) => {
+  it('files of 0 bytes to 300 KB: the bytes node:fs/promises reads; a directory: its error', async (ctx) => {
     const dir = tmpfsDir(ctx)
     try {
       for (const size of [0, 1, 4095, 4096, 65535, 65536, 65537, 131072, 300001]) {
@@ -198,6 +198,10 @@ describe('readFile on tmpfs, whose reads cannot be made without blocking', () =>
         const mine = await ours.readFile(file)
         expect([size, mine.length, mine.equals(await fsp.readFile(file))]).toEqual([size, size, true])
       }
+      // A directory there fails in the read, as node:fs's does.
+      const failure = (err: { code?: string; syscall?: string; errno?: number }) => [err.code, err.syscall, err.errno]
+      expect(failure(await ours.readFile(dir).catch((err) => err))).toEqual(failure(await fsp.readFile(dir).catch((err) => err)))
+      expect(failure(await ours.readFile(dir).catch((err) => err))[0]).toBe('EISDIR')
     } finally {
       fs.rmSync(dir, { recursive: true })
     }

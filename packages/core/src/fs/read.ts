@@ -88,20 +88,18 @@ const EAGAIN = -constants.errno.EAGAIN
 const EOPNOTSUPP = -constants.errno.EOPNOTSUPP
 
 /**
- * A read at the current position with RWF_NOWAIT, which never leaves this
- * thread: resolves to the bytes read, or to -EAGAIN or -EOPNOTSUPP where
- * they would have meant waiting (an io-wq worker, or a wake-up).
+ * A read at the current position with RWF_NOWAIT, which completes inline:
+ * resolves to the CQE's result, the bytes read or -errno (-EAGAIN or
+ * -EOPNOTSUPP where reading would mean waiting). A callback request, so that
+ * those two, which are expected, make no Error.
  */
-function readNowait(ring: IoUring, fd: number, buffer: Buffer, options: OpOptions | undefined): Promise<number> {
+function readNowait(ring: IoUring, fd: number, buffer: Buffer): Promise<number> {
   const ops = ring.operations
   ops.require(IORING_OP_READ)
   const at = ops.prepare()
   prepRead(ops.sqes, at, fd, native.addressOf(buffer), buffer.byteLength, -1)
   ops.sqes.setUint32(at + SQE_RW_FLAGS, RWF_NOWAIT, true)
-  return ops.start(at, 'read', buffer, options).catch((err: { errno?: number }) => {
-    if (err.errno === EAGAIN || err.errno === EOPNOTSUPP) return err.errno
-    throw err
-  })
+  return new Promise((resolve) => ops.startCallback(at, 'read', buffer, resolve))
 }
 
 function isRegular(stats: Stats): boolean {
@@ -124,8 +122,9 @@ export async function readWhole(ring: IoUring, fd: number, signal: AbortSignal |
   let out: Buffer
   let size: number
   try {
-    let first = await readNowait(ring, fd, scratch, op)
+    let first = await readNowait(ring, fd, scratch)
     let stats: Stats | undefined
+    if (first < 0 && first !== EAGAIN && first !== EOPNOTSUPP) throw native.systemError(first, 'read')
     if (first < 0) {
       checkAborted(signal)
       const [read, stat] = await ring.chain((linked) => [linked.read(fd, scratch, -1, op), linked.fstat(fd, op)], { hard: true })
