@@ -203,18 +203,17 @@ export class FileOperations {
    * needs a file table (registerFiles / registerFilesSparse from @iouring/register).
    */
   openatDirect(dirfd: number, path: PathLike, flags: OpenFlags, mode: number | string | undefined, fileIndex: number | 'alloc', options?: OpOptions): Promise<number> {
-    const ops = this.operations
-    const dir = validateDirfd(dirfd)
-    const file = validatePath(path)
-    const bits = parseFlags(flags)
-    const perm = parseMode(mode, 'mode', 0o666)
-    const slot = validateFileIndex(fileIndex)
-    ops.require(IORING_OP_OPENAT)
-    const addr = encodePath(file)
-    const bytes = encodedSlab()
-    const at = ops.prepare()
-    prepOpenatDirect(ops.sqes, at, dir, addr, bits, perm, slot)
-    return directIndex(ops.startPath(at, 'openat', bytes, options, pathText(file)), fileIndex)
+    return openIntoSlot(this.operations, validateDirfd(dirfd), path, flags, mode, fileIndex, options, 'openat')
+  }
+
+  /**
+   * open() into the registered file table, as openatDirect from the working
+   * directory: node:fs's flags and mode, errors with `syscall: 'open'` and
+   * `path`. A direct descriptor is never inherited, so O_CLOEXEC is left out
+   * (the kernel refuses it there). Resolves to the slot's index.
+   */
+  openDirect(path: PathLike, flags: OpenFlags, mode: number | string | undefined, fileIndex: number | 'alloc', options?: OpOptions): Promise<number> {
+    return openIntoSlot(this.operations, AT_FDCWD, path, flags, mode, fileIndex, options, 'open')
   }
 
   /** openat2 into the registered file table, as openatDirect. Resolves to the slot's index. */
@@ -229,7 +228,7 @@ export class FileOperations {
     const bytes = encodedSlab()
     const at = ops.prepare()
     prepOpenat2Direct(ops.sqes, at, dir, addr, native.addressOf(openHow), slot)
-    return directIndex(ops.startPath(at, 'openat2', [bytes, openHow], options, pathText(file)), fileIndex)
+    return startDirect(ops, at, 'openat2', [bytes, openHow], options, pathText(file), slot)
   }
 
   /** IORING_OP_CLOSE: closes an fd, or a direct descriptor given as ring.fixedFile(index). Resolves to 0. */
@@ -781,9 +780,31 @@ function validateFileIndex(fileIndex: unknown): number {
   return fileIndex
 }
 
-/** A direct open resolves to 0 in a chosen slot and to the slot's index with IORING_FILE_INDEX_ALLOC. */
-function directIndex(started: Promise<number>, fileIndex: number | 'alloc'): Promise<number> {
-  return fileIndex === 'alloc' ? started : started.then(() => fileIndex)
+/** openatDirect and openDirect: IORING_OP_OPENAT into slot `fileIndex` of the registered file table. */
+function openIntoSlot(ops: Operations, dir: number, path: PathLike, flags: OpenFlags, mode: number | string | undefined, fileIndex: number | 'alloc', options: OpOptions | undefined, syscall: string): Promise<number> {
+  const file = validatePath(path)
+  const bits = parseFlags(flags) & ~O_CLOEXEC
+  const perm = parseMode(mode, 'mode', 0o666)
+  const slot = validateFileIndex(fileIndex)
+  ops.require(IORING_OP_OPENAT)
+  const addr = encodePath(file)
+  const bytes = encodedSlab()
+  const at = ops.prepare()
+  prepOpenatDirect(ops.sqes, at, dir, addr, bits, perm, slot)
+  return startDirect(ops, at, syscall, bytes, options, pathText(file), slot)
+}
+
+/**
+ * Starts a direct open: it resolves to the slot's index, which the kernel
+ * gives with IORING_FILE_INDEX_ALLOC and a chosen slot's open does not (0).
+ */
+function startDirect(ops: Operations, at: number, syscall: string, keep: unknown, options: OpOptions | undefined, path: string, slot: number): Promise<number> {
+  if (slot === IORING_FILE_INDEX_ALLOC) return ops.startPath(at, syscall, keep, options, path)
+  return ops.startWithResult(at, syscall, keep, options, chosenSlot, undefined, slot, path)
+}
+
+function chosenSlot(_res: number, slot: number): number {
+  return slot
 }
 
 function validateHow(how: unknown): { flags: number; mode: number; resolve: number } {

@@ -1,6 +1,6 @@
 // @module-tag ring
 import { spawn } from 'node:child_process'
-import { closeSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
@@ -326,6 +326,22 @@ describe('chains', () => {
     expect(stat.status === 'fulfilled' && [stat.value.size, stat.value.isFile()]).toEqual([12, true])
     expect(buffer.toString('latin1', 0, 12)).toBe('twelve bytes')
     closeSync(fd)
+  })
+
+  it('a chain whose build throws after a direct open into a chosen slot: the throw, and no unhandled rejection', async (ctx) => {
+    skipIfUnsupported(ctx, () => registerFilesSparse(ring, 4))
+    const unhandled: unknown[] = []
+    const listener = (reason: unknown): void => void unhandled.push(reason)
+    process.on('unhandledRejection', listener)
+    onTestFinished(() => void process.off('unhandledRejection', listener))
+    const detached = new Uint8Array(8)
+    structuredClone(detached.buffer, { transfer: [detached.buffer] })
+    expect(() => ring.chain((r) => [r.openatDirect(-100, join(dir, 'never'), 'w', 0o666, 2), r.write(r.fixedFile(2), detached)])).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_STATE' }),
+    )
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve))
+    expect(unhandled).toEqual([])
+    expect(existsSync(join(dir, 'never'))).toBe(false)
   })
 
   it('a chain whose first step fails cancels the rest with ECANCELED; a hard chain goes on', async () => {
