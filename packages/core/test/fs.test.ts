@@ -4,7 +4,9 @@
 import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { execFileSync } from 'node:child_process'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
 import * as ours from '@iouring/core/fs'
 import { defaultRing } from '@iouring/core'
@@ -13,6 +15,7 @@ import { tempDirPerTest } from './helpers.js'
 import { caught, errorShape, expectSameError, expectSameStats, randomFile, runAsNobody } from './files-helpers.js'
 
 const at = tempDirPerTest()
+const resolveEntry = (name: string): string => createRequire(import.meta.url).resolve(name)
 
 /** Both sides' errors for `call` made with each module. */
 async function sameErrorBoth(call: (api: typeof fsp) => Promise<unknown>): Promise<Record<string, unknown>> {
@@ -206,6 +209,73 @@ describe('writeFile, appendFile', () => {
     expect(bad).toBeInstanceOf(Promise)
     expect(await caught(() => bad)).toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' })
     expect(await caught(() => ours.writeFile(at('x'), 'x', { flag: 'zz' }))).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' })
+  })
+
+  it('a write the kernel cuts short (a 4 KiB file size limit): EFBIG with the 4096 bytes written kept, as node:fs/promises, for every way writeFile writes', async (ctx) => {
+    // Linux 6.18 reports a short write at the file's position and leaves the
+    // position where it was: a second write there would overwrite and succeed.
+    try {
+      execFileSync('prlimit', ['--version'], { stdio: 'ignore' })
+    } catch {
+      console.log('skipped: no prlimit (util-linux) to set RLIMIT_FSIZE')
+      ctx.skip()
+    }
+    const script = `
+      const fs = require('node:fs')
+      const fsp = require('node:fs/promises')
+      import(${JSON.stringify(resolveEntry('@iouring/core/fs'))}).then(async (ours) => {
+        const out = []
+        const data = Buffer.alloc(10000)
+        for (let i = 0; i < data.length; i++) data[i] = i % 251
+        for (const [name, api] of [['node', fsp], ['ours', ours]]) {
+          const ways = {
+            buffer: (path) => api.writeFile(path, data),
+            chunks: (path) => api.writeFile(path, [data.subarray(0, 3000), data.subarray(3000)]),
+            signal: (path) => api.writeFile(path, data, { signal: new AbortController().signal }),
+            flush: (path) => api.writeFile(path, data, { flush: true }),
+            append: (path) => (fs.writeFileSync(path, data.subarray(0, 1000)), api.appendFile(path, data.subarray(1000))),
+          }
+          for (const [way, write] of Object.entries(ways)) {
+            const path = ${JSON.stringify(at())} + '/' + name + '-' + way
+            const error = await write(path).then(() => 'resolved', (err) => err.code + ' ' + err.syscall)
+            out.push([way, error, fs.readFileSync(path).equals(data.subarray(0, 4096))])
+          }
+        }
+        process.stdout.write(JSON.stringify(out))
+      })`
+    const results = JSON.parse(execFileSync('prlimit', ['--fsize=4096', process.execPath, '-e', script], { encoding: 'utf8' })) as unknown[][]
+    const expected = ['buffer', 'chunks', 'signal', 'flush', 'append'].map((way) => [way, 'EFBIG write', true])
+    expect(results).toEqual([...expected, ...expected])
+  })
+
+  it('more writeFiles at once than the thread ring has direct-descriptor slots (300 > 256): each file whole', async () => {
+    const files = Array.from({ length: 300 }, (_, i) => [at(`many-${i}`), Buffer.alloc(1000 + i, i % 256)] as const)
+    await Promise.all(files.map(([path, data]) => ours.writeFile(path, data)))
+    for (const [path, data] of files) expect(fs.readFileSync(path).equals(data)).toBe(true)
+  })
+
+  it("a thread's ring gets a file table of 256 slots at its first writeFile; a ring whose thread registered its own writes through plain fds and keeps that table", async () => {
+    const run = (registerFirst: boolean): Promise<unknown> =>
+      new Promise((resolve, reject) => {
+        const worker = new Worker(
+          `
+          const { parentPort, workerData } = require('node:worker_threads')
+          const { defaultRing } = require(workerData.core)
+          const { registerFiles, registeredFiles } = require(workerData.register)
+          const fs = require('node:fs')
+          import(workerData.fs).then(async (ours) => {
+            const ring = defaultRing()
+            if (workerData.registerFirst) registerFiles(ring, [0, 1, 2])
+            await ours.writeFile(workerData.path, 'from a worker')
+            parentPort.postMessage([fs.readFileSync(workerData.path, 'utf8'), registeredFiles(ring)])
+          })`,
+          { eval: true, workerData: { core: resolveEntry('@iouring/core'), register: resolveEntry('@iouring/register'), fs: resolveEntry('@iouring/core/fs'), registerFirst, path: at(`worker-${registerFirst}`) } },
+        )
+        worker.once('message', resolve)
+        worker.once('error', reject)
+      })
+    expect(await run(false)).toEqual(['from a worker', 256])
+    expect(await run(true)).toEqual(['from a worker', 3])
   })
 
   it('an aborted signal rejects with an AbortError and writes nothing, as node:fs/promises does', async () => {

@@ -11,7 +11,7 @@ import type { IoUring } from '../ring.js'
 import { invalidArgType, invalidArgValue, invalidState, outOfRange, type CodedError } from '../errors.js'
 import { NODE_MAJOR, getOptions, validateBoolean, validateInt32, validateInteger, validateObject, type FileOptions } from './options.js'
 import { readFromHandle } from './read.js'
-import { prepareData, writeAll, type WriteFileData } from './write.js'
+import { WriteCursor, prepareData, writeAll, type WriteFileData } from './write.js'
 
 const fchmod = promisify(fs.fchmod)
 const fchown = promisify(fs.fchown)
@@ -358,7 +358,7 @@ export class FileHandle extends EventEmitter implements AsyncDisposable {
 
   async #writeFile(fd: number, data: unknown, options: unknown): Promise<void> {
     const { encoding, signal } = writeFileOptions(options, 'w')
-    await writeAll(this.#ring, fd, prepareData(data, encoding as BufferEncoding), encoding as BufferEncoding, signal)
+    await writeAll(this.#ring, fd, prepareData(data, encoding as BufferEncoding), encoding as BufferEncoding, signal, new WriteCursor(undefined))
   }
 
   /** fchmod through node:fs (io_uring has no chmod). */

@@ -8,6 +8,7 @@ import type { BigIntStats, Stats } from 'node:fs'
 import { dirname } from 'node:path'
 import { promisify } from 'node:util'
 import * as native from '@iouring/native'
+import type { FixedFile } from '@iouring/register'
 import { defaultRing, type IoUring } from '../ring.js'
 import { invalidArgValue } from '../errors.js'
 import { FileHandle, writeFileOptions } from './handle.js'
@@ -15,7 +16,7 @@ import { parseFlags, parseMode, type OpenFlags } from './flags.js'
 import { NODE_MAJOR, checkAborted, getOptions, validateBoolean, validateInteger, validateRmdirOptions, type FileOptions } from './options.js'
 import { pathText, validatePath, type PathLike } from './path.js'
 import { readWhole } from './read.js'
-import { prepareData, writeAll, type WriteFileData } from './write.js'
+import { MAX_WRITE, WriteCursor, giveSlot, prepareData, takeSlot, writeAll, writeBytes, type WriteFileData } from './write.js'
 import { disposableWith } from './temp.js'
 
 /** node:fs's constants (F_OK, O_*, COPYFILE_*, ...). */
@@ -54,7 +55,7 @@ function promised<T>(body: () => Promise<T>): Promise<T> {
  * that fails rejects; when both fail, an AggregateError of the two with the
  * operation's message and code.
  */
-async function closeAfter<T>(ring: IoUring, fd: number, op: Promise<T>): Promise<T> {
+async function closeAfter<T>(ring: IoUring, fd: number | FixedFile, op: Promise<T>): Promise<T> {
   let result: T
   try {
     result = await op
@@ -182,11 +183,60 @@ async function writeFileWith(path: PathLike | FileHandle, data: WriteFileData, o
   const bits = parseFlags(opts.flag)
   const perm = parseMode(opts.mode, 'mode', 0o666)
   const ring = defaultRing()
+  // Linked where there is a write to link: a view of 0 bytes (or a detached
+  // one, which node:fs writes as empty) opens and closes, as node:fs does.
+  const slot = signal === undefined && ArrayBuffer.isView(bytes) && bytes.byteLength > 0 && bytes.byteLength <= MAX_WRITE ? takeSlot(ring) : undefined
+  if (slot !== undefined) {
+    try {
+      return await writeLinked(ring, slot, file, bits, perm, bytes as ArrayBufferView, Boolean(opts.flush))
+    } finally {
+      giveSlot(ring, slot)
+    }
+  }
   const fd = await ring.open(file, bits, perm)
-  const written = writeAll(ring, fd, bytes, encoding, signal).then(async () => {
+  const written = writeAll(ring, fd, bytes, encoding, signal, startsAt(bits)).then(async () => {
     if (opts.flush) await ring.fsync(fd)
   })
   await closeAfter(ring, fd, written)
+}
+
+/** writeFile's data starts at offset 0 of the file it opened, unless O_APPEND puts every write at the end. */
+function startsAt(flags: number): WriteCursor {
+  return new WriteCursor((flags & fs.constants.O_APPEND) !== 0 ? undefined : 0)
+}
+
+/**
+ * writeFile of `data` as one linked submission (IOSQE_IO_LINK) through
+ * direct-descriptor slot `slot`: open, write, fsync with `flush`, close. Where
+ * the open or the write goes to an io-wq worker (an open that creates or
+ * truncates always does, and every write on tmpfs), the steps after it run
+ * in the same worker: one hand-off instead of two. A step that fails, or a
+ * write that comes up short, cancels the steps after it: the rest is then
+ * done one step at a time, and the slot closed.
+ */
+async function writeLinked(ring: IoUring, slot: number, path: PathLike, flags: number, mode: number, data: ArrayBufferView, flush: boolean): Promise<void> {
+  const file = ring.fixedFile(slot)
+  const outcomes = await ring.chain((linked) => [
+    linked.openDirect(path, flags, mode, slot),
+    linked.write(file, data, -1),
+    ...(flush ? [linked.fsync(file)] : []),
+    linked.closeDirect(slot),
+  ])
+  const [opened, wrote] = outcomes
+  if (opened.status === 'rejected') throw opened.reason
+  if (outcomes[outcomes.length - 1].status === 'fulfilled') return
+  const rest = (async () => {
+    if (wrote.status === 'rejected') throw wrote.reason
+    if (wrote.value < data.byteLength) {
+      const cursor = startsAt(flags)
+      cursor.advance(wrote.value, data.byteLength)
+      await writeBytes(ring, file, new Uint8Array(data.buffer, data.byteOffset + wrote.value, data.byteLength - wrote.value), undefined, cursor)
+      if (flush) await ring.fsync(file)
+    } else if (flush && outcomes[2].status === 'rejected') {
+      throw outcomes[2].reason
+    }
+  })()
+  await closeAfter(ring, file, rest)
 }
 
 // ------------------------------------------------------------ names

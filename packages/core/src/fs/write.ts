@@ -1,6 +1,7 @@
 // Writing all of writeFile's data: one write for a buffer or string (more
 // only if the kernel writes less), chunk by chunk for an iterable.
 
+import { registerFilesSparse, type FixedFile } from '@iouring/register'
 import type { IoUring } from '../ring.js'
 import { invalidArgType } from '../errors.js'
 import { cancelOn, checkAborted } from './options.js'
@@ -13,7 +14,7 @@ export type WriteFileData =
   | AsyncIterable<string | NodeJS.ArrayBufferView>
 
 /** The most one write asks for (the kernel's MAX_RW_COUNT is 2 GiB less a page). */
-const MAX_WRITE = 1024 * 1024 * 1024
+export const MAX_WRITE = 1024 * 1024 * 1024
 
 /** node:fs's isCustomIterable: anything iterable (sync or async) but a string or an ArrayBufferView. */
 export function isCustomIterable(data: unknown): data is Iterable<unknown> | AsyncIterable<unknown> {
@@ -33,31 +34,99 @@ export function prepareData(data: unknown, encoding: BufferEncoding | null | und
 }
 
 /**
- * Writes every byte of `data` (prepareData's result) at the current position
- * of `fd`, as node:fs's writeFileHandle: the signal is read before each write
- * (and after each chunk of an iterable), and a genuine AbortSignal also
- * cancels the write in flight.
+ * Where writeAll's writes go: the file's current position (-1) until a write
+ * comes up short; from then on, when the offset the data began at is known
+ * (`start`: a file writeFile just opened without O_APPEND), that offset plus
+ * what was written. A write at the current position that the kernel cut
+ * short and then failed (ENOSPC, EFBIG) reports the bytes it wrote, yet Linux
+ * 6.18 leaves the position where it was: a next write at -1 would overwrite
+ * them and succeed, where node:fs's next write fails.
  */
-export async function writeAll(ring: IoUring, fd: number, data: ArrayBufferView | Iterable<unknown> | AsyncIterable<unknown>, encoding: BufferEncoding | null | undefined, signal: AbortSignal | undefined): Promise<void> {
+export class WriteCursor {
+  written = 0
+  #short = false
+
+  constructor(readonly start: number | undefined) {}
+
+  get position(): number {
+    return this.#short && this.start !== undefined ? this.start + this.written : -1
+  }
+
+  /** Counts a write of `n` bytes out of `asked`. */
+  advance(n: number, asked: number): void {
+    this.written += n
+    if (n < asked) this.#short = true
+  }
+}
+
+/**
+ * Writes every byte of `data` (prepareData's result) from `cursor`, as
+ * node:fs's writeFileHandle: the signal is read before each write (and after
+ * each chunk of an iterable), and a genuine AbortSignal also cancels the
+ * write in flight.
+ */
+export async function writeAll(
+  ring: IoUring,
+  fd: number | FixedFile,
+  data: ArrayBufferView | Iterable<unknown> | AsyncIterable<unknown>,
+  encoding: BufferEncoding | null | undefined,
+  signal: AbortSignal | undefined,
+  cursor: WriteCursor,
+): Promise<void> {
   checkAborted(signal)
   if (!ArrayBuffer.isView(data)) {
     for await (const chunk of data as AsyncIterable<unknown>) {
       checkAborted(signal)
-      await writeBytes(ring, fd, ArrayBuffer.isView(chunk) ? chunk : Buffer.from(chunk as string, encoding || 'utf8'), signal)
+      await writeBytes(ring, fd, ArrayBuffer.isView(chunk) ? chunk : Buffer.from(chunk as string, encoding || 'utf8'), signal, cursor)
       checkAborted(signal)
     }
     return
   }
-  await writeBytes(ring, fd, data, signal)
+  await writeBytes(ring, fd, data, signal, cursor)
 }
 
-async function writeBytes(ring: IoUring, fd: number, data: ArrayBufferView, signal: AbortSignal | undefined): Promise<void> {
+export async function writeBytes(ring: IoUring, fd: number | FixedFile, data: ArrayBufferView, signal: AbortSignal | undefined, cursor: WriteCursor): Promise<void> {
   const op = cancelOn(signal)
   let left = data.byteLength
   while (left > 0) {
     checkAborted(signal)
     const at = data.byteOffset + data.byteLength - left
-    const n = await ring.write(fd, new Uint8Array(data.buffer, at, Math.min(left, MAX_WRITE)), -1, op)
+    const asked = Math.min(left, MAX_WRITE)
+    const n = await ring.write(fd, new Uint8Array(data.buffer, at, asked), cursor.position, op)
+    cursor.advance(n, asked)
     left -= n
   }
+}
+
+// writeFile's linked submission (promises.ts) opens the file into a direct
+// descriptor, a slot of the ring's registered file table, so that the write
+// and the close can name it before the open has completed.
+
+/** Direct-descriptor slots: as many writeFiles at once go as one linked submission each. */
+const SLOTS = 256
+
+/** Each ring's free slots; null where no file table could be registered (one is already, or the kernel is older than 5.19). */
+const freeSlots = new WeakMap<IoUring, number[] | null>()
+
+/**
+ * A free slot of `ring`'s file table, registered (sparse) on first use; or
+ * undefined when every slot is taken or there is no table.
+ */
+export function takeSlot(ring: IoUring): number | undefined {
+  let free = freeSlots.get(ring)
+  if (free === undefined) {
+    try {
+      registerFilesSparse(ring, SLOTS)
+      free = Array.from({ length: SLOTS }, (_, i) => SLOTS - 1 - i)
+    } catch {
+      free = null
+    }
+    freeSlots.set(ring, free)
+  }
+  return free?.pop()
+}
+
+/** Gives back a slot takeSlot() returned, once nothing in the kernel uses it. */
+export function giveSlot(ring: IoUring, slot: number): void {
+  freeSlots.get(ring)?.push(slot)
 }
