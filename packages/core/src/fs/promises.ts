@@ -223,8 +223,12 @@ async function writeLinked(ring: IoUring, slot: number, path: PathLike, flags: n
     linked.closeDirect(slot),
   ])
   const [opened, wrote] = outcomes
+  const closed = outcomes[outcomes.length - 1]
   if (opened.status === 'rejected') throw opened.reason
-  if (outcomes[outcomes.length - 1].status === 'fulfilled') return
+  if (closed.status === 'fulfilled') return
+  const synced = flush ? outcomes[2] : undefined
+  // Every step before it done: the close failed on its own.
+  if (wrote.status === 'fulfilled' && wrote.value === data.byteLength && synced?.status !== 'rejected') throw closed.reason
   const rest = (async () => {
     if (wrote.status === 'rejected') throw wrote.reason
     if (wrote.value < data.byteLength) {
@@ -232,8 +236,8 @@ async function writeLinked(ring: IoUring, slot: number, path: PathLike, flags: n
       cursor.advance(wrote.value, data.byteLength)
       await writeBytes(ring, file, new Uint8Array(data.buffer, data.byteOffset + wrote.value, data.byteLength - wrote.value), undefined, cursor)
       if (flush) await ring.fsync(file)
-    } else if (flush && outcomes[2].status === 'rejected') {
-      throw outcomes[2].reason
+    } else if (synced?.status === 'rejected') {
+      throw synced.reason
     }
   })()
   await closeAfter(ring, file, rest)

@@ -124,14 +124,15 @@ export async function readWhole(ring: IoUring, fd: number, signal: AbortSignal |
   try {
     let first = await readNowait(ring, fd, scratch)
     let stats: Stats | undefined
-    if (first < 0 && first !== EAGAIN && first !== EOPNOTSUPP) throw native.systemError(first, 'read')
-    if (first < 0) {
+    if (first === EAGAIN || first === EOPNOTSUPP) {
       checkAborted(signal)
       const [read, stat] = await ring.chain((linked) => [linked.read(fd, scratch, -1, op), linked.fstat(fd, op)], { hard: true })
       if (read.status === 'rejected') throw read.reason
       if (stat.status === 'rejected') throw stat.reason
       first = read.value
       stats = stat.value
+    } else if (first < 0) {
+      throw native.systemError(first, 'read')
     }
     if (first === 0) return Buffer.alloc(0)
     if (first < FIRST) {
