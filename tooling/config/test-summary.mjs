@@ -10,13 +10,16 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { testedPackages } from './workspace.mjs'
 
-// The workspace root: this repository's, or the one given (the watchdog's test gives its own).
+// The workspace root: this repository's, or the one given (the watchdog's test gives its own);
+// then, optionally, the package directories that ran (the kernel runner's suite.mjs runs a few).
 const root = process.argv[2] ?? join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..')
+const ran = process.argv.slice(3)
 let passed = 0
 let failed = 0
 let skipped = 0
 const notes = []
 for (const dir of testedPackages(root)) {
+  if (ran.length > 0 && !ran.includes(dir)) continue
   const report = join(root, dir, '.vitest', 'report.json')
   if (!existsSync(report)) {
     failed++
