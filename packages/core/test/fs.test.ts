@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest'
 import * as ours from '@iouring/core/fs'
 import { defaultRing } from '@iouring/core'
 import { addressOf } from '@iouring/native'
-import { tempDirPerTest } from './helpers.js'
+import { needsRegisterOp, tempDirPerTest } from './helpers.js'
 import { caught, errorShape, expectSameError, expectSameStats, randomFile, runAsNobody } from './files-helpers.js'
 
 const at = tempDirPerTest()
@@ -254,7 +254,8 @@ describe('writeFile, appendFile', () => {
     for (const [path, data] of files) expect(fs.readFileSync(path).equals(data)).toBe(true)
   })
 
-  it("a thread's ring gets a file table of 256 slots at its first writeFile; a ring whose thread registered its own writes through plain fds and keeps that table", async () => {
+  it("a thread's ring gets a file table at its first writeFile, 256 slots its own and the kernel's allocations after them; a ring whose thread registered its own writes through plain fds and keeps that table", async (ctx) => {
+    needsRegisterOp(ctx, 'REGISTER_FILE_ALLOC_RANGE')
     const run = (registerFirst: boolean): Promise<unknown> =>
       new Promise((resolve, reject) => {
         const worker = new Worker(
@@ -267,15 +268,18 @@ describe('writeFile, appendFile', () => {
             const ring = defaultRing()
             if (workerData.registerFirst) registerFiles(ring, [0, 1, 2])
             await ours.writeFile(workerData.path, 'from a worker')
-            parentPort.postMessage([fs.readFileSync(workerData.path, 'utf8'), registeredFiles(ring)])
+            // The kernel hands out slots after the facade's 256.
+            const allocated = await ring.openatDirect(-100, workerData.path, 'r', 0, 'alloc').catch((err) => err.code)
+            parentPort.postMessage([fs.readFileSync(workerData.path, 'utf8'), registeredFiles(ring), allocated])
           })`,
           { eval: true, workerData: { core: resolveEntry('@iouring/core'), register: resolveEntry('@iouring/register'), fs: resolveEntry('@iouring/core/fs'), registerFirst, path: at(`worker-${registerFirst}`) } },
         )
         worker.once('message', resolve)
         worker.once('error', reject)
       })
-    expect(await run(false)).toEqual(['from a worker', 256])
-    expect(await run(true)).toEqual(['from a worker', 3])
+    expect(await run(false)).toEqual(['from a worker', 1280, 256])
+    // Its own table of 3 is full: nothing for 'alloc'.
+    expect(await run(true)).toEqual(['from a worker', 3, 'ENFILE'])
   })
 
   it('an aborted signal rejects with an AbortError and writes nothing, as node:fs/promises does', async () => {

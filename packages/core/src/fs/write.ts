@@ -1,7 +1,7 @@
 // Writing all of writeFile's data: one write for a buffer or string (more
 // only if the kernel writes less), chunk by chunk for an iterable.
 
-import { registerFilesSparse, type FixedFile } from '@iouring/register'
+import { registerFilesSparse, setFileAllocRange, unregisterFiles, type FixedFile } from '@iouring/register'
 import type { IoUring } from '../ring.js'
 import { invalidArgType } from '../errors.js'
 import { cancelOn, checkAborted } from './options.js'
@@ -102,10 +102,16 @@ export async function writeBytes(ring: IoUring, fd: number | FixedFile, data: Ar
 // descriptor, a slot of the ring's registered file table, so that the write
 // and the close can name it before the open has completed.
 
-/** Direct-descriptor slots: as many writeFiles at once go as one linked submission each. */
+/** Direct-descriptor slots [0, SLOTS) of the thread ring's table: as many writeFiles at once go as one linked submission each. */
 const SLOTS = 256
+/**
+ * Slots after the facade's that the kernel hands out (IORING_FILE_INDEX_ALLOC:
+ * `openatDirect(..., 'alloc')`, @iouring/net's connections arriving on a
+ * worker thread's ring, ...), so that nothing else lands in the facade's.
+ */
+const ALLOC_SLOTS = 1024
 
-/** Each ring's free slots; null where no file table could be registered (one is already, or the kernel is older than 5.19). */
+/** Each ring's free slots; null where no file table could be registered (one is already, or the kernel is older than 6.0). */
 const freeSlots = new WeakMap<IoUring, number[] | null>()
 
 /**
@@ -115,15 +121,26 @@ const freeSlots = new WeakMap<IoUring, number[] | null>()
 export function takeSlot(ring: IoUring): number | undefined {
   let free = freeSlots.get(ring)
   if (free === undefined) {
-    try {
-      registerFilesSparse(ring, SLOTS)
-      free = Array.from({ length: SLOTS }, (_, i) => SLOTS - 1 - i)
-    } catch {
-      free = null
-    }
+    free = registerSlots(ring)
     freeSlots.set(ring, free)
   }
   return free?.pop()
+}
+
+/** Registers the table, with the kernel's allocations kept out of the facade's slots (IORING_REGISTER_FILE_ALLOC_RANGE, 6.0). */
+function registerSlots(ring: IoUring): number[] | null {
+  try {
+    registerFilesSparse(ring, SLOTS + ALLOC_SLOTS)
+  } catch {
+    return null
+  }
+  try {
+    setFileAllocRange(ring, SLOTS, ALLOC_SLOTS)
+  } catch {
+    unregisterFiles(ring)
+    return null
+  }
+  return Array.from({ length: SLOTS }, (_, i) => SLOTS - 1 - i)
 }
 
 /** Gives back a slot takeSlot() returned, once nothing in the kernel uses it. */
