@@ -1,6 +1,7 @@
 // ring.chain(): operations linked with IOSQE_IO_LINK, submitted together.
 import { IOSQE_CQE_SKIP_SUCCESS, IOSQE_IO_HARDLINK, IOSQE_IO_LINK, SQE_FLAGS } from '@iouring/ops'
 import { State, type ChainState, type Engine } from './engine.js'
+import { ECANCELED } from './slots.js'
 import { invalidArgType, invalidArgValue } from './errors.js'
 
 /** ring.chain()'s outcomes: one PromiseSettledResult per step, typed as that step's promise. */
@@ -50,16 +51,32 @@ export function runChain<R>(engine: Engine, ring: R, build: (ring: R) => readonl
   }
   sq.publish()
   const settled = Promise.allSettled(steps)
-  if (chain.skips.length === 0) return settled
-  // Steps that succeeded with CQE_SKIP_SUCCESS post nothing: once the last
-  // step has completed, every skipped step still pending succeeded.
-  const skips = chain.skips.map((slot) => [slot, engine.slots.gen[slot]])
-  const settleSkipped = (): void => {
-    const slots = engine.slots
-    for (const [slot, gen] of skips) if (slots.gen[slot] === gen && slots.resolve[slot] !== undefined) slots.complete(slot, gen, 0, 0, engine.state === State.Open)
-  }
-  steps[steps.length - 1].then(settleSkipped, settleSkipped)
+  if (chain.skips.length > 0) settleSkips(engine, chain, hard)
   return settled
+}
+
+/**
+ * Settles what the kernel posts no CQE for. A CQE_SKIP_SUCCESS step that
+ * succeeds posts nothing: once the last step has completed, every skipped
+ * step still pending succeeded. One that posts a CQE has failed (or came up
+ * short), and then the steps a soft link cancels after it post nothing
+ * either (the kernel's REQ_F_SKIP_LINK_CQES): they settle with ECANCELED, as
+ * they would have without the flag.
+ */
+function settleSkips(engine: Engine, chain: ChainState, hard: boolean): void {
+  const slots = engine.slots
+  const gens = chain.slots.map((slot) => slots.gen[slot])
+  let ended = false
+  const end = (broken: number): void => {
+    if (ended) return
+    ended = true
+    chain.slots.forEach((slot, i) => {
+      if (slots.gen[slot] === gens[i] && slots.resolve[slot] !== undefined) slots.complete(slot, gens[i], i > broken ? ECANCELED : 0, 0, engine.state === State.Open)
+    })
+  }
+  const watch = (i: number): unknown => chain.promises[i].then(() => end(i), () => end(i))
+  watch(chain.slots.length - 1)
+  if (!hard) for (const slot of chain.skips) watch(chain.slots.indexOf(slot))
 }
 
 /** A chain whose build threw: nothing of it is submitted, and its steps reject with the error. */

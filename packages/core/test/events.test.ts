@@ -376,6 +376,37 @@ describe('chains', () => {
     expect(() => ring.nop({ skipSuccess: true })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }))
   })
 
+  it('a skipSuccess step that fails ends a soft chain: the steps after it, which post no CQE, reject with ECANCELED', async (ctx) => {
+    const ends = pipe2()
+    if (typeof ends === 'number') throw systemError(ends, 'pipe2')
+    const [readEnd, broken] = ends
+    closeSync(readEnd)
+    onTestFinished(() => closeSync(broken))
+    const file = join(dir, 'skip-short')
+    writeFileSync(file, 'ab')
+    const fd = openSync(file, 'r')
+    onTestFinished(() => closeSync(fd))
+    const before = ring.stats.completions
+    const failed = await skipIfUnsupported(ctx, () =>
+      ring.chain((r) => [r.nop({ skipSuccess: true }), r.write(broken, Buffer.from('x'), -1, { skipSuccess: true }), r.nop({ skipSuccess: true }), r.nop()]),
+    )
+    expect(failed.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected'])
+    expect((failed[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'EPIPE', syscall: 'write' })
+    expect((failed[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'ECANCELED' })
+    expect((failed[3] as PromiseRejectedResult).reason).toMatchObject({ code: 'ECANCELED' })
+    // Only the failed write posted a CQE.
+    expect(ring.stats.completions - before).toBe(1)
+    // A short read breaks a soft link too: it posts its count, the rest nothing.
+    const short = await ring.chain((r) => [r.read(fd, Buffer.alloc(8), 0, { skipSuccess: true }), r.nop()])
+    expect(short[0]).toEqual({ status: 'fulfilled', value: 2 })
+    expect((short[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'ECANCELED' })
+    // A hard link goes on past the failure, and its last step ends it.
+    const hard = await ring.chain((r) => [r.write(broken, Buffer.from('x'), -1, { skipSuccess: true }), r.nop({ skipSuccess: true }), r.nop()], { hard: true })
+    expect(hard.map((s) => s.status)).toEqual(['rejected', 'fulfilled', 'fulfilled'])
+    expect(ring.closed).toBe(false)
+    expect(await ring.nop()).toBe(0)
+  })
+
   it('a step with a linked timeout inside a chain; drain and async are accepted on any operation', async () => {
     writeSync(pipe, 'z')
     const results = await ring.chain((r) => [r.read(pipe, Buffer.alloc(1), -1, { timeout: 1000 }), r.nop({ drain: true })])
