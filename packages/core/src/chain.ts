@@ -71,7 +71,7 @@ function settleSkips(engine: Engine, chain: ChainState, hard: boolean): void {
     if (ended) return
     ended = true
     chain.slots.forEach((slot, i) => {
-      if (slots.gen[slot] === gens[i] && slots.resolve[slot] !== undefined) slots.complete(slot, gens[i], i > broken ? ECANCELED : 0, 0, engine.state === State.Open)
+      if (slots.gen[slot] === gens[i] && slots.resolve[slot] !== undefined) engine.completeWithoutCqe(slot, gens[i], i > broken ? ECANCELED : 0)
     })
   }
   const watch = (i: number): unknown => chain.promises[i].then(() => end(i), () => end(i))

@@ -662,6 +662,13 @@ export class Engine implements Operations {
     }
   }
 
+  /** Settles a request the kernel ended without a CQE (a chain's CQE_SKIP_SUCCESS steps) as if `res` had come. */
+  completeWithoutCqe(slot: number, gen: number, res: number): void {
+    this.slots.complete(slot, gen, res, 0, this.state === State.Open)
+    this.#publishInflight()
+    this.#checkDrained()
+  }
+
   /** Counts one fewer request in flight, for requests that end without a CQE. */
   dropInflight(): void {
     this.slots.inflight--

@@ -1,5 +1,5 @@
 // @module-tag ring
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
@@ -374,6 +374,19 @@ describe('chains', () => {
     expect(ring.stats.completions - before).toBe(1)
     expect(readFileSync(join(dir, 'skip'), 'latin1')).toBe('ab')
     expect(() => ring.nop({ skipSuccess: true })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }))
+  })
+
+  it('a process whose last work was a chain of skipSuccess steps exits by itself: nothing is left counted in flight', async (ctx) => {
+    await skipIfUnsupported(ctx, () => ring.chain((r) => [r.nop({ skipSuccess: true }), r.nop()]))
+    const core = createRequire(import.meta.url).resolve('@iouring/core')
+    const script = `
+      const { IoUring } = require(${JSON.stringify(core)})
+      const ring = new IoUring({ entries: 8 })
+      ring.chain((r) => [r.nop({ skipSuccess: true }), r.nop({ skipSuccess: true }), r.nop()]).then((steps) => console.log(steps.map((s) => s.status).join()))`
+    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 })
+    expect(result.signal).toBe(null)
+    expect(result.status).toBe(0)
+    expect(result.stdout.trim()).toBe('fulfilled,fulfilled,fulfilled')
   })
 
   it('a skipSuccess step that fails ends a soft chain: the steps after it, which post no CQE, reject with ECANCELED', async (ctx) => {
