@@ -243,9 +243,13 @@ describe('writeFile, appendFile', () => {
         }
         process.stdout.write(JSON.stringify(out))
       })`
-    const results = JSON.parse(execFileSync('prlimit', ['--fsize=4096', process.execPath, '-e', script], { encoding: 'utf8' })) as unknown[][]
     const expected = ['buffer', 'chunks', 'signal', 'flush', 'append'].map((way) => [way, 'EFBIG write', true])
-    expect(results).toEqual([...expected, ...expected])
+    // Through the thread ring, and through the polling ring IOURING_FS_SQPOLL asks for.
+    for (const sqpoll of ['', '10']) {
+      const env = { ...process.env, IOURING_FS_SQPOLL: sqpoll }
+      const results = JSON.parse(execFileSync('prlimit', ['--fsize=4096', process.execPath, '-e', script], { encoding: 'utf8', env })) as unknown[][]
+      expect(results, `IOURING_FS_SQPOLL=${sqpoll}`).toEqual([...expected, ...expected])
+    }
   })
 
   it('more writeFiles at once than the thread ring has direct-descriptor slots (300 > 256): each file whole', async () => {

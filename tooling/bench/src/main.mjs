@@ -169,20 +169,25 @@ await group('fs', async () => {
     // no stat(1): the title says so
   }
   const where = `${base}, ${type}`
-  const rows = (name, args) => [
+  // The opt-in polling ring (IOURING_FS_SQPOLL) is the counterpart of UV_USE_IO_URING=1's: it
+  // matters where a request waits in an io-wq worker, so its row is in the readFile/writeFile suites.
+  const SQPOLL = { IOURING_FS_SQPOLL: '10' }
+  const rows = (name, args, polling = false) => [
     ['@iouring/core/fs', () => run(name, { ...args, api: 'iouring' })],
+    ...(polling ? [['@iouring/core/fs, IOURING_FS_SQPOLL=10', () => run(name, { ...args, api: 'iouring' }, SQPOLL)]] : []),
     ['fs.promises', () => run(name, { ...args, api: 'promises' })],
     ['fs.promises, UV_USE_IO_URING=1', () => run(name, { ...args, api: 'promises' }, URING)],
     ['fs callbacks', () => run(name, { ...args, api: 'callback' })],
     ['fs callbacks, UV_USE_IO_URING=1', () => run(name, { ...args, api: 'callback' }, URING)],
   ]
   // One at a time, the *Sync call is the floor no asynchronous API gets under: the kernel's own time.
-  const withSync = (name, args) => [...rows(name, args), ['node:fs *Sync (the kernel alone; for reference)', () => run(name, { ...args, api: 'sync' })]]
+  const fileRows = (name, args) => rows(name, args, true)
+  const withSync = (name, args) => [...fileRows(name, args), ['node:fs *Sync (the kernel alone; for reference)', () => run(name, { ...args, api: 'sync' })]]
   try {
     for (const [label, size, depth] of [['4 KiB', 4096, 1], ['4 KiB', 4096, 32], ['1 MiB', 1 << 20, 8], ['64 MiB', 64 << 20, 1]]) {
       const file = path.join(dir, `read-${size}`)
       fs.writeFileSync(file, Buffer.alloc(size, 0x5a))
-      const suiteRows = depth === 1 ? withSync : rows
+      const suiteRows = depth === 1 ? withSync : fileRows
       await suite(`readFile of a ${label} file, ${depth} at a time (files/s; ${where})`, 'fs.promises', suiteRows('fs-readfile', { path: file, depth }))
       await suite(`writeFile of ${label}, ${depth} at a time, each replacing its own file (files/s; ${where})`, 'fs.promises', suiteRows('fs-writefile', { dir, size, depth }))
     }

@@ -10,11 +10,13 @@ import { promisify } from 'node:util'
 import * as native from '@iouring/native'
 import type { FixedFile } from '@iouring/register'
 import { defaultRing, type IoUring } from '../ring.js'
+import type { OpOptions } from '../engine.js'
 import { invalidArgValue } from '../errors.js'
 import { FileHandle, writeFileOptions } from './handle.js'
 import { parseFlags, parseMode, type OpenFlags } from './flags.js'
 import { NODE_MAJOR, checkAborted, getOptions, validateBoolean, validateInteger, validateRmdirOptions, type FileOptions } from './options.js'
 import { pathText, validatePath, type PathLike } from './path.js'
+import { handedOff } from './handoff.js'
 import { readWhole } from './read.js'
 import { MAX_WRITE, WriteCursor, giveSlot, prepareData, takeSlot, writeAll, writeBytes, type WriteFileData } from './write.js'
 import { disposableWith } from './temp.js'
@@ -185,13 +187,18 @@ async function writeFileWith(path: PathLike | FileHandle, data: WriteFileData, o
   const ring = defaultRing()
   // Linked where there is a write to link: a view of 0 bytes (or a detached
   // one, which node:fs writes as empty) opens and closes, as node:fs does.
-  const slot = signal === undefined && ArrayBuffer.isView(bytes) && bytes.byteLength > 0 && bytes.byteLength <= MAX_WRITE ? takeSlot(ring) : undefined
-  if (slot !== undefined) {
-    try {
-      return await writeLinked(ring, slot, file, bits, perm, bytes as ArrayBufferView, Boolean(opts.flush))
-    } finally {
-      giveSlot(ring, slot)
-    }
+  if (signal === undefined && ArrayBuffer.isView(bytes) && bytes.byteLength > 0 && bytes.byteLength <= MAX_WRITE) {
+    const linked = await handedOff(ring, async (on) => {
+      const slot = takeSlot(on)
+      if (slot === undefined) return false
+      try {
+        await writeLinked(on, slot, file, bits, perm, bytes as ArrayBufferView, Boolean(opts.flush))
+        return true
+      } finally {
+        giveSlot(on, slot)
+      }
+    })
+    if (linked) return
   }
   const fd = await ring.open(file, bits, perm)
   const written = writeAll(ring, fd, bytes, encoding, signal, startsAt(bits)).then(async () => {
@@ -216,31 +223,42 @@ function startsAt(flags: number): WriteCursor {
  */
 async function writeLinked(ring: IoUring, slot: number, path: PathLike, flags: number, mode: number, data: ArrayBufferView, flush: boolean): Promise<void> {
   const file = ring.fixedFile(slot)
+  // Steps before the close post a CQE only if they fail (CQE_SKIP_SUCCESS,
+  // 5.17; takeSlot's table needs 6.0): the chain's success is one CQE, and
+  // one wake-up.
   const outcomes = await ring.chain((linked) => [
-    linked.openDirect(path, flags, mode, slot),
-    linked.write(file, data, -1),
-    ...(flush ? [linked.fsync(file)] : []),
+    linked.openDirect(path, flags, mode, slot, SKIP_SUCCESS),
+    linked.write(file, data, -1, SKIP_SUCCESS),
+    ...(flush ? [linked.fsync(file, SKIP_SUCCESS)] : []),
     linked.closeDirect(slot),
   ])
   const [opened, wrote] = outcomes
   const closed = outcomes[outcomes.length - 1]
   if (opened.status === 'rejected') throw opened.reason
   if (closed.status === 'fulfilled') return
-  const synced = flush ? outcomes[2] : undefined
   // Every step before it done: the close failed on its own.
-  if (wrote.status === 'fulfilled' && wrote.value === data.byteLength && synced?.status !== 'rejected') throw closed.reason
+  if (!isCanceled(closed.reason)) throw closed.reason
+  // A step failed, or the write came up short, and the steps after it were
+  // cancelled (posting nothing): the rest is done one step at a time, and
+  // the slot closed.
+  const synced = flush ? outcomes[2] : undefined
   const rest = (async () => {
     if (wrote.status === 'rejected') throw wrote.reason
-    if (wrote.value < data.byteLength) {
-      const cursor = startsAt(flags)
-      cursor.advance(wrote.value, data.byteLength)
-      await writeBytes(ring, file, new Uint8Array(data.buffer, data.byteOffset + wrote.value, data.byteLength - wrote.value), undefined, cursor)
-      if (flush) await ring.fsync(file)
-    } else if (synced?.status === 'rejected') {
-      throw synced.reason
-    }
+    if (synced?.status === 'rejected' && !isCanceled(synced.reason)) throw synced.reason
+    // The write ended the chain: it came up short, and only then posted its
+    // count (a write that went whole posts nothing and resolves to 0).
+    const cursor = startsAt(flags)
+    cursor.advance(wrote.value, data.byteLength)
+    await writeBytes(ring, file, new Uint8Array(data.buffer, data.byteOffset + wrote.value, data.byteLength - wrote.value), undefined, cursor)
+    if (flush) await ring.fsync(file)
   })()
   await closeAfter(ring, file, rest)
+}
+
+const SKIP_SUCCESS: OpOptions = Object.freeze({ skipSuccess: true })
+
+function isCanceled(reason: unknown): boolean {
+  return (reason as { code?: unknown }).code === 'ECANCELED'
 }
 
 // ------------------------------------------------------------ names

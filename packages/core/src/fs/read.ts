@@ -17,6 +17,8 @@
 //    wake-ups of a sleeping CPU, 45-55 µs one at a time on a 2-vCPU VM,
 //    against 1 µs for the read itself on tmpfs). A regular file whose size
 //    that read reached is whole: no hand-off for a read that returns 0.
+//    With IOURING_FS_SQPOLL, that read and statx go through the thread's
+//    polling ring (handoff.ts), where no CPU has to wake.
 // 2. A read that fills 64 KiB: statx (if not made already). A regular file with a size: every
 //    remaining chunk at its position, all in one submission, each in an
 //    io-wq worker; a chunk that comes back short (the file shrank, or is not
@@ -45,6 +47,7 @@ import * as native from '@iouring/native'
 import type { IoUring } from '../ring.js'
 import type { OpOptions } from '../engine.js'
 import { IORING_OP_READ, MADV_HUGEPAGE, RWF_NOWAIT, S_IFMT, S_IFREG, SQE_RW_FLAGS, prepRead } from '@iouring/ops'
+import { handedOff } from './handoff.js'
 import { cancelOn, checkAborted } from './options.js'
 
 /** The first read, and every read of a file of unknown length. */
@@ -126,11 +129,13 @@ export async function readWhole(ring: IoUring, fd: number, signal: AbortSignal |
     let stats: Stats | undefined
     if (first === EAGAIN || first === EOPNOTSUPP) {
       checkAborted(signal)
-      const [read, stat] = await ring.chain((linked) => [linked.read(fd, scratch, -1, op), linked.fstat(fd, op)], { hard: true })
-      if (read.status === 'rejected') throw read.reason
-      if (stat.status === 'rejected') throw stat.reason
-      first = read.value
-      stats = stat.value
+      // Through the polling ring where IOURING_FS_SQPOLL asks for one (handoff.ts).
+      ;[first, stats] = await handedOff(ring, async (on) => {
+        const [read, stat] = await on.chain((linked) => [linked.read(fd, scratch, -1, op), linked.fstat(fd, op)], { hard: true })
+        if (read.status === 'rejected') throw read.reason
+        if (stat.status === 'rejected') throw stat.reason
+        return [read.value, stat.value] as const
+      })
     } else if (first < 0) {
       throw native.systemError(first, 'read')
     }
