@@ -48,6 +48,27 @@ describe('SQPOLL rings while the credentials stay the same', () => {
   })
 })
 
+describe('an idle SQPOLL ring', () => {
+  // Its kernel thread goes to sleep after sqThreadIdle (1 ms here) and sets
+  // IORING_SQ_NEED_WAKEUP. The event loop flushes every ring once per
+  // iteration; waking the thread there with nothing to submit would keep it
+  // polling for as long as the loop runs (a CPU spun for nothing).
+  it('is not woken by the event loop when it has nothing to submit: no io_uring_enter in 100 loop iterations', async () => {
+    const ring = new IoUring({ entries: 8, setup: ['SQPOLL'], sqThreadIdle: 1 })
+    try {
+      expect(await ring.nop()).toBe(0)
+      const before = ring.stats.enterCalls
+      for (let i = 0; i < 100; i++) await new Promise((resolve) => setTimeout(resolve, 1))
+      expect(ring.stats.enterCalls - before).toBe(0)
+      // Asleep, it is woken for new work.
+      expect(await ring.nop()).toBe(0)
+      expect(ring.stats.enterCalls - before).toBe(1)
+    } finally {
+      await ring.dispose()
+    }
+  })
+})
+
 describe('after process.setgid(65534) and process.setuid(65534)', () => {
   const isRoot = process.getuid!() === 0
   if (!isRoot) console.warn('the setuid test is skipped: it needs root, to drop to uid 65534 in a child process')

@@ -292,8 +292,10 @@ static int sys_enter(ring_t *r, unsigned to_submit, unsigned min_complete, unsig
 // Submit what JavaScript published since the kernel last looked. Without
 // SQPOLL the kernel consumes the SQ inside io_uring_enter, so the pending
 // count is simply tail - head; with SQPOLL the kernel thread consumes it and
-// only needs a wake-up when it has gone to sleep, and what it consumed (the
-// head's movement) is what the stats count as submitted.
+// only needs a wake-up when it has gone to sleep with SQEs left to consume
+// (woken with none, it would poll for its idle time again after every loop
+// iteration), and what it consumed (the head's movement) is what the stats
+// count as submitted.
 static int flush(ring_t *r, unsigned extra_flags) {
   unsigned tail = __atomic_load_n(r->sq_ktail, __ATOMIC_ACQUIRE);
   unsigned head = __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE);
@@ -301,7 +303,7 @@ static int flush(ring_t *r, unsigned extra_flags) {
     r->stats[CTRL_SUBMITTED] += (double)(head - (unsigned)r->ctrl_i32[CTRL_SQ_SEEN]);
     r->ctrl_i32[CTRL_SQ_SEEN] = (int32_t)head;
     unsigned flags = extra_flags;
-    if (__atomic_load_n(r->sq_kflags, __ATOMIC_ACQUIRE) & IOU_SQ_NEED_WAKEUP) flags |= IOU_ENTER_SQ_WAKEUP;
+    if (tail != head && (__atomic_load_n(r->sq_kflags, __ATOMIC_ACQUIRE) & IOU_SQ_NEED_WAKEUP)) flags |= IOU_ENTER_SQ_WAKEUP;
     if (flags == 0) return 0;
     int ret = sys_enter(r, 0, 0, flags, NULL, 0);
     return ret < 0 ? ret : (int)(tail - head);
