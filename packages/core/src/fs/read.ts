@@ -17,8 +17,8 @@
 //    wake-ups of a sleeping CPU, 45-55 µs one at a time on a 2-vCPU VM,
 //    against 1 µs for the read itself on tmpfs). A regular file whose size
 //    that read reached is whole: no hand-off for a read that returns 0.
-//    With IOURING_FS_SQPOLL, that read and statx go through the thread's
-//    polling ring (handoff.ts), where no CPU has to wake.
+//    With IOURING_FS_SQPOLL, that read and the file's later ones go through
+//    the thread's polling ring (handoff.ts), where no CPU has to wake.
 // 2. A read that fills 64 KiB: statx (if not made already). A regular file with a size: every
 //    remaining chunk at its position, all in one submission, each in an
 //    io-wq worker; a chunk that comes back short (the file shrank, or is not
@@ -117,44 +117,51 @@ function copyOf(source: Buffer, length: number): Buffer {
 
 /** The whole of the file just opened at `fd` (path-based readFile). */
 export async function readWhole(ring: IoUring, fd: number, signal: AbortSignal | undefined): Promise<Buffer> {
-  const op = cancelOn(signal)
   checkAborted(signal)
   // The first read's bytes stay in the pooled buffer until the file's size
   // says where they go: a copy of their own, or the start of the whole file.
   const scratch = takeScratch()
-  let out: Buffer
-  let size: number
   try {
-    let first = await readNowait(ring, fd, scratch)
-    let stats: Stats | undefined
-    if (first === EAGAIN || first === EOPNOTSUPP) {
-      checkAborted(signal)
-      // Through the polling ring where IOURING_FS_SQPOLL asks for one (handoff.ts).
-      ;[first, stats] = await handedOff(ring, async (on) => {
-        const [read, stat] = await on.chain((linked) => [linked.read(fd, scratch, -1, op), linked.fstat(fd, op)], { hard: true })
-        if (read.status === 'rejected') throw read.reason
-        if (stat.status === 'rejected') throw stat.reason
-        return [read.value, stat.value] as const
-      })
-    } else if (first < 0) {
-      throw native.systemError(first, 'read')
-    }
-    if (first === 0) return Buffer.alloc(0)
-    if (first < FIRST) {
-      if (stats !== undefined && isRegular(stats) && stats.size === first) return copyOf(scratch, first)
-      return readRest(ring, fd, -1, [copyOf(scratch, first)], first, signal)
-    }
-    checkAborted(signal)
-    stats ??= await ring.fstat(fd, op)
-    size = stats.size
-    if (!isRegular(stats) || size < FIRST) return readRest(ring, fd, -1, [copyOf(scratch, FIRST)], FIRST, signal)
-    if (size === FIRST) return copyOf(scratch, FIRST)
-    if (size > IO_MAX_LENGTH) throw fileTooLarge(size)
-    out = await destination(ring, size)
-    scratch.copy(out, 0, 0, FIRST)
+    const first = await readNowait(ring, fd, scratch)
+    if (first !== EAGAIN && first !== EOPNOTSUPP) return await readOn(ring, fd, scratch, first, signal)
+    // Not without waiting: each of this file's reads is a hand-off, through
+    // the polling ring where IOURING_FS_SQPOLL asks for one (handoff.ts).
+    return await handedOff(ring, (on) => readOn(on, fd, scratch, undefined, signal))
   } finally {
     giveBack(scratch)
   }
+}
+
+/**
+ * readWhole on `ring` after its first read: of `first` bytes into `scratch`,
+ * or (undefined) none, since it could not be made without waiting.
+ */
+async function readOn(ring: IoUring, fd: number, scratch: Buffer, first: number | undefined, signal: AbortSignal | undefined): Promise<Buffer> {
+  const op = cancelOn(signal)
+  let stats: Stats | undefined
+  if (first === undefined) {
+    checkAborted(signal)
+    const [read, stat] = await ring.chain((linked) => [linked.read(fd, scratch, -1, op), linked.fstat(fd, op)], { hard: true })
+    if (read.status === 'rejected') throw read.reason
+    if (stat.status === 'rejected') throw stat.reason
+    first = read.value
+    stats = stat.value
+  } else if (first < 0) {
+    throw native.systemError(first, 'read')
+  }
+  if (first === 0) return Buffer.alloc(0)
+  if (first < FIRST) {
+    if (stats !== undefined && isRegular(stats) && stats.size === first) return copyOf(scratch, first)
+    return readRest(ring, fd, -1, [copyOf(scratch, first)], first, signal)
+  }
+  checkAborted(signal)
+  stats ??= await ring.fstat(fd, op)
+  const size = stats.size
+  if (!isRegular(stats) || size < FIRST) return readRest(ring, fd, -1, [copyOf(scratch, FIRST)], FIRST, signal)
+  if (size === FIRST) return copyOf(scratch, FIRST)
+  if (size > IO_MAX_LENGTH) throw fileTooLarge(size)
+  const out = await destination(ring, size)
+  scratch.copy(out, 0, 0, FIRST)
   const starts = chunkStarts(out, FIRST)
   // The chunks go to io-wq workers (IOSQE_ASYNC): inline, every readFile's
   // megabytes would be copied (and their fresh pages faulted in) on this one
