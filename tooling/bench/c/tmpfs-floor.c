@@ -18,6 +18,7 @@
 //        (IOSQE_CQE_SKIP_SUCCESS), as the facade's writeFile does
 //
 // Prints wall-clock and process CPU µs per file (the SQ thread's CPU counts).
+#include <errno.h>
 #include <fcntl.h>
 #include <liburing.h>
 #include <stdio.h>
@@ -39,7 +40,9 @@ static int wait_cqe(struct io_uring_cqe **cqe) {
   if (epfd < 0) return io_uring_wait_cqe(&ring, cqe);
   while (io_uring_peek_cqe(&ring, cqe) != 0) {
     struct epoll_event event;
-    if (epoll_wait(epfd, &event, 1, -1) < 0) return -1;
+    // COOP_TASKRUN's completions arrive as task work, which interrupts the wait (EINTR) and runs
+    // on the way out of it: then the CQE is there to peek.
+    if (epoll_wait(epfd, &event, 1, -1) < 0 && errno != EINTR) return -errno;
   }
   return 0;
 }
