@@ -155,6 +155,13 @@ export function pipe(flags?: number): [number, number] | number
 /** fcntl(F_SETPIPE_SZ): sets a pipe's capacity (rounded up to a power-of-two number of pages; at most /proc/sys/fs/pipe-max-size unless privileged). The new capacity, or -errno. */
 export function setPipeSize(fd: number, size: number): number
 /**
+ * The calling thread's credentials into `out`: `[ruid, euid, suid, rgid, egid, sgid, n, ...n supplementary
+ * groups]` (getresuid, getresgid, getgroups). Returns the number of words that takes; when that is more than
+ * `out.length`, only the ids were written: ask again with a longer array. -errno on failure (-EINVAL: `out`
+ * is not a Uint32Array of at least 7 elements).
+ */
+export function credentials(out: Uint32Array): number
+/**
  * Zeroed, page-aligned anonymous memory (mmap MAP_PRIVATE | MAP_ANONYMOUS) of `size` bytes, or -errno.
  * Unmapped when the ArrayBuffer is collected or detached (detach()).
  */

@@ -141,6 +141,7 @@ exports.ringEventfd = binding.ringEventfd
 exports.epollCreate = binding.epollCreate
 exports.pipe = binding.pipe
 exports.setPipeSize = binding.setPipeSize
+exports.credentials = binding.credentials
 exports.mapMemory = binding.mapMemory
 exports.mapRingRegion = binding.mapRingRegion
 exports.alias = binding.alias

@@ -28,7 +28,7 @@ import { probe as probeRing, unsupported, type Probe } from '@iouring/register'
 import { release } from 'node:os'
 import { abortError, invalidArgType, invalidArgValue, invalidState, outOfRange, ringClosed, unsupportedOperation } from './errors.js'
 import { CompletionQueue, SubmissionQueue } from './queues.js'
-import { credentialsChanged, currentCredentials, type Credentials } from './credentials.js'
+import { RecordedCredentials } from './credentials.js'
 import { Messages } from './messages.js'
 import { createRing, registerRingFd, type IoUringOptions } from './setup.js'
 import { ECANCELED, GEN_MASK, SlotExtra, SlotTable, type CqeCallback } from './slots.js'
@@ -280,7 +280,7 @@ export class Engine implements Operations {
     this.probe = probeRing({ handle: ring.handle })
     for (let op = 0; op <= this.probe.lastOp; op++) if (this.probe.supports(op)) this.#supported[op] = 1
     if (this.sq.sqpoll) {
-      const recorded = currentCredentials()
+      const recorded = new RecordedCredentials()
       this.sq.beforePublish = () => this.#checkCredentials(recorded)
     }
   }
@@ -644,8 +644,8 @@ export class Engine implements Operations {
    * gets a CQE of -EPERM). Cancellations go through: they need no
    * credentials, and dispose() waits on them.
    */
-  #checkCredentials(recorded: Credentials): void {
-    const changed = credentialsChanged(recorded)
+  #checkCredentials(recorded: RecordedCredentials): void {
+    const changed = recorded.changed()
     if (changed === undefined) return
     const sq = this.sq
     const sqes = sq.sqes

@@ -117,3 +117,25 @@ describe('after process.setgid(65534) and process.setuid(65534)', () => {
     expect(out.disposed).toBe(true)
   })
 })
+
+describe('after a change of the supplementary groups alone', () => {
+  const isRoot = process.getuid!() === 0
+  if (!isRoot) console.warn('the setgroups test is skipped: it needs root, to change its groups in a child process')
+
+  // The kernel thread would still act with the old groups: a file readable
+  // through one of them stays readable to it.
+  it.skipIf(!isRoot)('an SQPOLL ring refuses new work after process.setgroups(); one made after the change takes it', () => {
+    const script = `import { IoUring } from '@iouring/core'
+      const ring = new IoUring({ entries: 4, setup: ['SQPOLL'], sqThreadIdle: 10 })
+      const before = await ring.nop()
+      process.setgroups([4242])
+      const after = await ring.nop().then(String, (err) => err.code)
+      const fresh = new IoUring({ entries: 4, setup: ['SQPOLL'], sqThreadIdle: 10 })
+      console.log(JSON.stringify([before, after, await fresh.nop()]))
+      await Promise.all([ring.dispose(), fresh.dispose()])`
+    const cwd = fileURLToPath(new URL('..', import.meta.url))
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd, encoding: 'utf8', timeout: TEST_TIMEOUT_MS })
+    expect(result.stderr).toBe('')
+    expect(JSON.parse(result.stdout)).toEqual([0, 'ERR_IOURING_CREDENTIALS_CHANGED', 0])
+  })
+})

@@ -1,5 +1,6 @@
 // @module-tag ring
 import { closeSync, readlinkSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import * as native from '@iouring/native'
 import { skipUnless } from '@iouring/tooling/skip'
@@ -318,6 +319,37 @@ describe('@iouring/native', () => {
     expect(flags(plain[0]) & 0o2000000).toBe(0)
     plain.forEach((fd) => closeSync(fd))
     expect(native.pipe(0x40000000)).toBe(-22)
+  })
+
+  it('credentials() reads the ids and groups /proc/self/status shows; a short array gets the ids and the length it needs', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { spawnSync } = await import('node:child_process')
+    const status = readFileSync('/proc/self/status', 'utf8')
+    const line = (name: string): number[] => new RegExp(`^${name}:(.*)$`, 'm').exec(status)![1].trim().split(/\s+/).filter(Boolean).map(Number)
+    const words = new Uint32Array(64)
+    const used = native.credentials(words)
+    const groups = line('Groups')
+    expect(used).toBe(7 + groups.length)
+    // Uid:/Gid: are real, effective, saved and filesystem ids.
+    expect([...words.subarray(0, 7)]).toEqual([...line('Uid').slice(0, 3), ...line('Gid').slice(0, 3), groups.length])
+    expect([...words.subarray(7, used)]).toEqual(groups)
+    expect(native.credentials(new Uint32Array(6))).toBe(-22)
+    expect(native.credentials(new Int32Array(8) as unknown as Uint32Array)).toBe(-22)
+    if (process.getuid!() !== 0) {
+      console.warn('credentials() with supplementary groups: skipped; it needs root, to set them in a child process')
+      return
+    }
+    // A child with three groups: 7 words are room for the ids only.
+    const script = `process.setgroups([5, 6, 7]); const n = require(${JSON.stringify(join(__dirname, '..'))});
+      const short = new Uint32Array(7), long = new Uint32Array(10);
+      console.log(JSON.stringify([n.credentials(short), [...short], n.credentials(long), [...long]]))`
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+    expect(child.stderr).toBe('')
+    const [shortUsed, short, longUsed, long] = JSON.parse(child.stdout) as [number, number[], number, number[]]
+    expect(shortUsed).toBe(10)
+    expect(short).toEqual([...words.subarray(0, 6), 3])
+    expect(longUsed).toBe(10)
+    expect(long).toEqual([...words.subarray(0, 6), 3, 5, 6, 7])
   })
 
   it('setPipeSize() sets a pipe\'s capacity (F_SETPIPE_SZ) and reports it; -errno for what is not a pipe', async () => {
