@@ -40,3 +40,8 @@ export function abortError(reason: unknown): AbortError {
 export function timedOut(syscall: string, ms: number): Error & CodedError & { errno: number; syscall: string } {
   return Object.assign(new Error(`ETIMEDOUT: operation timed out after ${ms} ms, ${syscall}`), { code: 'ETIMEDOUT', errno: -110, syscall })
 }
+
+/** Whether `err` is the ECANCELED a request gets when the kernel cancelled it (a broken link, cancel()). */
+export function isCanceled(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === 'ECANCELED'
+}

@@ -70,7 +70,7 @@ import {
 import { isFixedFile, requireKernel } from '@iouring/register'
 import type { OpOptions, Operations } from './engine.js'
 import type { IoUring } from './ring.js'
-import { invalidArgType, invalidArgValue, outOfRange, ringClosed } from './errors.js'
+import { invalidArgType, invalidArgValue, isCanceled, outOfRange, ringClosed } from './errors.js'
 import { parseFlags, parseMode, type OpenFlags } from './fs/flags.js'
 import { EMPTY_PATH, encodeName, encodePath, encodedSlab, pathText, validatePath, type PathLike } from './fs/path.js'
 import { pageSize } from './fs/page.js'
@@ -666,9 +666,6 @@ function add(position: number | bigint, n: number): number | bigint {
   return typeof position === 'bigint' ? position + BigInt(n) : position + n
 }
 
-function isCanceled(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === 'ECANCELED'
-}
 
 /** A directory fd for the *at() operations: an fd, or AT_FDCWD (-100) for the working directory. */
 function statAt(ops: Operations, dir: number, path: PathLike | Buffer, flags: number, syscall: string, options: StatOptions | undefined): Promise<Stats | BigIntStats> {

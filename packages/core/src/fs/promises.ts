@@ -11,7 +11,7 @@ import * as native from '@iouring/native'
 import type { FixedFile } from '@iouring/register'
 import { defaultRing, type IoUring } from '../ring.js'
 import type { OpOptions } from '../engine.js'
-import { invalidArgValue } from '../errors.js'
+import { invalidArgValue, isCanceled } from '../errors.js'
 import { FileHandle, writeFileOptions } from './handle.js'
 import { parseFlags, parseMode, type OpenFlags } from './flags.js'
 import { NODE_MAJOR, checkAborted, getOptions, validateBoolean, validateInteger, validateRmdirOptions, type FileOptions } from './options.js'
@@ -256,10 +256,6 @@ async function writeLinked(ring: IoUring, slot: number, path: PathLike, flags: n
 }
 
 const SKIP_SUCCESS: OpOptions = Object.freeze({ skipSuccess: true })
-
-function isCanceled(reason: unknown): boolean {
-  return (reason as { code?: unknown }).code === 'ECANCELED'
-}
 
 // ------------------------------------------------------------ names
 
