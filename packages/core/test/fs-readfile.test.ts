@@ -232,15 +232,19 @@ describe('readFile aborted while a read waits', () => {
     const fifo = at('silent')
     execFileSync('mkfifo', [fifo])
     // A writer that holds the FIFO open without writing until told to stop.
-    const writer = spawn(process.execPath, ['-e', `require('node:fs').openSync(${JSON.stringify(fifo)}, 'w'); process.stdin.on('data', () => process.exit(0))`], {
-      stdio: ['pipe', 'ignore', 'inherit'],
+    // It says when it has opened it: until then the open waits, not a read
+    // (and a writer whose open an abort left without a reader would wait forever).
+    const writer = spawn(process.execPath, ['-e', `require('node:fs').openSync(${JSON.stringify(fifo)}, 'w'); console.log('open'); process.stdin.on('data', () => process.exit(0))`], {
+      stdio: ['pipe', 'pipe', 'inherit'],
     })
+    const opened = new Promise((resolve) => writer.stdout!.once('data', resolve))
     const controller = new AbortController()
     const reading = ours.readFile(fifo, { signal: controller.signal }).then(
       () => 'resolved',
       (err: Error & { code?: string }) => ({ name: err.name, code: err.code, writerAlive: writer.exitCode === null }),
     )
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    await opened
+    await new Promise((resolve) => setTimeout(resolve, 50))
     controller.abort()
     expect(await reading).toEqual({ name: 'AbortError', code: 'ABORT_ERR', writerAlive: true })
     writer.stdin!.end('stop')
