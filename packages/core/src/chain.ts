@@ -17,8 +17,11 @@ export function runChain<R>(engine: Engine, ring: R, build: (ring: R) => readonl
   if (typeof build !== 'function') throw invalidArgType('build', 'of type function', build)
   if (engine.chain !== undefined) throw invalidArgValue('build', 'cannot start a chain inside a chain')
   const sq = engine.sq
-  // Start from an empty SQ, so the whole chain goes in one submission.
-  if (sq.published !== sq.tail || sq.full() || sq.tail !== sq.head) sq.drain(() => engine.reap(undefined))
+  // The chain's SQEs are published together once it is whole (below), so
+  // it reaches the kernel in one submission, with whatever the tick wrote
+  // before it. Submitting that first would cost a system call per chain (and
+  // wake the io-wq workers one hand-off at a time); the SQ is submitted
+  // early only if the chain needs its room (the engine's #chainRoom).
   const chain: ChainState = {
     link: hard ? IOSQE_IO_HARDLINK : IOSQE_IO_LINK,
     startTail: sq.tail,

@@ -325,8 +325,8 @@ export class Engine implements Operations {
   prepare(): number {
     if (this.state !== State.Open) this.checkOpen()
     if (this.sq.full()) {
-      if (this.chain !== undefined) throw outOfRange('chain', `at most ${this.sq.entries} SQEs (the SQ size)`, 'more')
-      this.sq.makeRoom(this.#reapNow)
+      if (this.chain !== undefined) this.#chainRoom(1)
+      else this.sq.makeRoom(this.#reapNow)
     }
     return this.sq.at()
   }
@@ -713,8 +713,19 @@ export class Engine implements Operations {
   /** Ensures `n` free SQEs after the one being prepared at the tail, without moving it. */
   #roomFor(n: number): void {
     if (this.sq.fits(n)) return
-    if (this.chain !== undefined) throw outOfRange('chain', `at most ${this.sq.entries} SQEs (the SQ size)`, 'more')
-    this.sq.drain(this.#reapNow)
+    if (this.chain !== undefined) this.#chainRoom(n)
+    else this.sq.drain(this.#reapNow)
+  }
+
+  /**
+   * A chain being written needs `n` SQEs more than the SQ has free: what was
+   * written before it goes to the kernel now. The chain's own SQEs are
+   * published only once it is whole, so it still reaches the kernel in one
+   * submission; a chain longer than the SQ cannot.
+   */
+  #chainRoom(n: number): void {
+    this.sq.drainBefore(this.chain!.startTail, this.#reapNow)
+    if (!this.sq.fits(n)) throw outOfRange('chain', `at most ${this.sq.entries} SQEs (the SQ size)`, 'more')
   }
 
   // ------------------------------------------------------------ completion

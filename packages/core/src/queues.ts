@@ -160,6 +160,21 @@ export class SubmissionQueue {
     }
   }
 
+  /**
+   * Submits what is written before `start`, where a chain being written
+   * begins: the chain's own SQEs stay unpublished, so that the kernel still
+   * sees the whole chain at once.
+   */
+  drainBefore(start: number, reap: () => void): void {
+    const tail = this.tail
+    this.tail = start
+    try {
+      this.drain(reap)
+    } finally {
+      this.tail = tail
+    }
+  }
+
   /** Submits until the SQ is empty. */
   drain(reap: () => void): void {
     for (let attempt = 0; ; attempt++) {

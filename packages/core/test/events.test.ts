@@ -431,6 +431,36 @@ describe('chains', () => {
     expect(await ring.nop({ drain: true })).toBe(0)
   })
 
+  it('chains started in one tick reach the kernel in the one io_uring_enter of that tick, with what was written before them', async () => {
+    const before = ring.stats
+    const [alone, first, second] = await Promise.all([
+      ring.nop(),
+      ring.chain((r) => [r.nop(), r.nop()]),
+      ring.chain((r) => [r.nop(), r.nop()], { hard: true }),
+    ])
+    expect(alone).toBe(0)
+    expect([...first, ...second].map((step) => step.status === 'fulfilled' && step.value)).toEqual([0, 0, 0, 0])
+    expect(ring.stats.submitted - before.submitted).toBe(5)
+    expect(ring.stats.enterCalls - before.enterCalls).toBe(1)
+  })
+
+  it('a chain that needs the room of SQEs written before it: those are submitted first, and the chain still runs whole, in order', async () => {
+    const small = new IoUring({ entries: 4 })
+    const fd = openSync(join(dir, 'chain-room'), 'w+')
+    const before = small.stats
+    const earlier = [small.nop(), small.nop(), small.nop()]
+    const buffer = Buffer.alloc(4)
+    const steps = small.chain((r) => [r.write(fd, Buffer.from('room'), 0), r.fsync(fd), r.read(fd, buffer, 0), r.nop()])
+    // The three NOPs went to the kernel to make room; the chain is still unpublished.
+    expect(small.stats.submitted - before.submitted).toBe(3)
+    expect(await Promise.all(earlier)).toEqual([0, 0, 0])
+    expect((await steps).map((step) => step.status === 'fulfilled' && step.value)).toEqual([4, 0, 4, 0])
+    expect(buffer.toString('latin1')).toBe('room')
+    expect(small.stats.submitted - before.submitted).toBe(7)
+    closeSync(fd)
+    await small.dispose()
+  })
+
   it('a chain longer than the SQ is refused and nothing of it is submitted', async () => {
     const small = new IoUring({ entries: 4 })
     const before = small.stats.submitted
