@@ -4,9 +4,11 @@
 // adds to: the kernel's own cost); the UV_USE_IO_URING=1 rows run the same
 // case in a child. Every case reports { rate, cpuPerOp }: the process's CPU
 // µs per operation, every thread counted (libuv's pool, io-wq workers).
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import { defaultRing } from '@iouring/core'
 import * as uring from '@iouring/core/fs'
+import { compileC } from './cc.mjs'
 import { SECONDS, cpuSince, measure, measureDepth, measureSync } from './harness.mjs'
 
 const promiseApis = { iouring: uring, promises: fs.promises }
@@ -44,9 +46,24 @@ async function repeat(step, perStep) {
   return measure(step, perStep, CPU)
 }
 
+/**
+ * c/files-at-depth.c: the facade's requests for `depth` small files at once,
+ * in C on liburing (`sqpoll`: on an SQPOLL ring); undefined (row skipped)
+ * where it cannot be built.
+ */
+function filesAtDepth(op, where, depth, sqpoll) {
+  const { binary, reason } = compileC('files-at-depth', ['-luring'])
+  if (binary === undefined) {
+    console.log(`  (C rows skipped: ${reason})`)
+    return undefined
+  }
+  return JSON.parse(execFileSync(binary, [op, where, String(depth), ...(sqpoll ? ['sqpoll'] : [])], { encoding: 'utf8' }))
+}
+
 export const fsCases = {
   /** readFile of `path`, `depth` at once: files per second. */
   async 'fs-readfile'({ api, path, depth }) {
+    if (api === 'c' || api === 'c-sqpoll') return filesAtDepth('read', path, depth, api === 'c-sqpoll')
     if (api === 'callback') return callbackChains(depth, (k, done) => fs.readFile(path, done))
     if (api === 'sync') return measureSync(() => fs.readFileSync(path), 1, CPU)
     const { readFile } = promiseApis[api]
@@ -55,6 +72,7 @@ export const fsCases = {
 
   /** writeFile of `size` bytes, `depth` at once, each writer replacing its own file in `dir`: files per second. */
   async 'fs-writefile'({ api, dir, size, depth }) {
+    if (api === 'c' || api === 'c-sqpoll') return filesAtDepth('write', dir, depth, api === 'c-sqpoll')
     const data = Buffer.alloc(size, 0x61)
     const files = Array.from({ length: depth }, (_, k) => `${dir}/write-${size}-${api}-${k}`)
     if (api === 'callback') return callbackChains(depth, (k, done) => fs.writeFile(files[k], data, done))

@@ -187,7 +187,13 @@ await group('fs', async () => {
     for (const [label, size, depth] of [['4 KiB', 4096, 1], ['4 KiB', 4096, 32], ['1 MiB', 1 << 20, 8], ['64 MiB', 64 << 20, 1]]) {
       const file = path.join(dir, `read-${size}`)
       fs.writeFileSync(file, Buffer.alloc(size, 0x5a))
-      const suiteRows = depth === 1 ? withSync : fileRows
+      // Small files many at once: the same requests in C (c/files-at-depth.c), on our ring and on an SQPOLL ring.
+      const withC = (name, args) => [
+        ...fileRows(name, args),
+        ['C liburing, the same requests (the floor)', () => run(name, { ...args, api: 'c' })],
+        ['C liburing, the same requests, SQPOLL ring', () => run(name, { ...args, api: 'c-sqpoll' })],
+      ]
+      const suiteRows = depth === 1 ? withSync : size === 4096 ? withC : fileRows
       await suite(`readFile of a ${label} file, ${depth} at a time (files/s; ${where})`, 'fs.promises', suiteRows('fs-readfile', { path: file, depth }))
       await suite(`writeFile of ${label}, ${depth} at a time, each replacing its own file (files/s; ${where})`, 'fs.promises', suiteRows('fs-writefile', { dir, size, depth }))
     }
