@@ -152,12 +152,12 @@ async function readOn(ring: IoUring, fd: number, scratch: Buffer, first: number 
   if (first === 0) return Buffer.alloc(0)
   if (first < FIRST) {
     if (stats !== undefined && isRegular(stats) && stats.size === first) return copyOf(scratch, first)
-    return readRest(ring, fd, -1, [copyOf(scratch, first)], first, signal)
+    return readRest(ring, fd, -1, [copyOf(scratch, first)], first, signal, scratch)
   }
   checkAborted(signal)
   stats ??= await ring.fstat(fd, op)
   const size = stats.size
-  if (!isRegular(stats) || size < FIRST) return readRest(ring, fd, -1, [copyOf(scratch, FIRST)], FIRST, signal)
+  if (!isRegular(stats) || size < FIRST) return readRest(ring, fd, -1, [copyOf(scratch, FIRST)], FIRST, signal, scratch)
   if (size === FIRST) return copyOf(scratch, FIRST)
   if (size > IO_MAX_LENGTH) throw fileTooLarge(size)
   const out = await destination(ring, size)
@@ -235,24 +235,29 @@ const IN_WORKER: OpOptions = Object.freeze({ async: true })
 
 /**
  * Reads from `position` (-1: the current position) until a read returns 0,
- * after the `chunks` already read (`total` bytes).
+ * after the `chunks` already read (`total` bytes). Each read goes into
+ * `scratch` (a pooled buffer when none is given: readWhole's own, whose bytes
+ * are copied out already); only bytes read are copied out of it, so the last
+ * read (0) costs nothing.
  */
-async function readRest(ring: IoUring, fd: number, position: number, chunks: Buffer[], total: number, signal: AbortSignal | undefined): Promise<Buffer> {
-  const op = cancelOn(signal)
-  // Each read goes into a pooled buffer; only bytes read are copied out, so the last read (0) costs nothing.
-  const scratch = takeScratch()
-  try {
-    for (;;) {
-      checkAborted(signal)
-      const n = await ring.read(fd, scratch, position, op)
-      if (n === 0) break
-      chunks.push(copyOf(scratch, n))
-      total += n
-      if (total > IO_MAX_LENGTH) throw fileTooLarge(total)
-      if (position !== -1) position += n
+async function readRest(ring: IoUring, fd: number, position: number, chunks: Buffer[], total: number, signal: AbortSignal | undefined, scratch?: Buffer): Promise<Buffer> {
+  if (scratch === undefined) {
+    const own = takeScratch()
+    try {
+      return await readRest(ring, fd, position, chunks, total, signal, own)
+    } finally {
+      giveBack(own)
     }
-  } finally {
-    giveBack(scratch)
+  }
+  const op = cancelOn(signal)
+  for (;;) {
+    checkAborted(signal)
+    const n = await ring.read(fd, scratch, position, op)
+    if (n === 0) break
+    chunks.push(copyOf(scratch, n))
+    total += n
+    if (total > IO_MAX_LENGTH) throw fileTooLarge(total)
+    if (position !== -1) position += n
   }
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total)
 }
