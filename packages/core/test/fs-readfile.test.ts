@@ -207,6 +207,26 @@ describe('readFile on tmpfs, whose reads cannot be made without blocking', () =>
     }
   })
 
+  it('after a file there needed the hand-off, readFile of the next files in that directory skips the RWF_NOWAIT read, and every 32nd tries it again', async (ctx) => {
+    const dir = tmpfsDir(ctx)
+    try {
+      const ring = defaultRing()
+      // SQEs per readFile: open, RWF_NOWAIT read (EAGAIN), read + statx (the hand-off), close; 4 without the first read.
+      const requests: number[] = []
+      for (let i = 0; i < 34; i++) {
+        const file = join(dir, `f${i}`)
+        fs.writeFileSync(file, pattern(100 + i))
+        const before = ring.stats.submitted
+        const mine = await ours.readFile(file)
+        requests.push(ring.stats.submitted - before)
+        expect(mine.equals(pattern(100 + i))).toBe(true)
+      }
+      expect(requests).toEqual([5, ...Array(31).fill(4), 5, 4])
+    } finally {
+      fs.rmSync(dir, { recursive: true })
+    }
+  })
+
   it('a file on tmpfs and one in the temp directory read at once, many times over: each its own bytes', async (ctx) => {
     const dir = tmpfsDir(ctx)
     try {

@@ -151,7 +151,7 @@ export function readFile(path: PathLike | FileHandle, options?: ReadFileOptions)
     const bits = parseFlags(opts.flag || 'r')
     const ring = defaultRing()
     const fd = await ring.open(file, bits, 0o666)
-    const data = await closeAfter(ring, fd, readWhole(ring, fd, opts.signal))
+    const data = await closeAfter(ring, fd, readWhole(ring, fd, file, opts.signal))
     return opts.encoding ? data.toString(opts.encoding as BufferEncoding) : data
   })
 }
