@@ -18,8 +18,9 @@
 //    against 1 µs for the read itself on tmpfs). A regular file whose size
 //    that read reached is whole: no hand-off for a read that returns 0.
 //    Where the last file of the same directory needed the hand-off, the
-//    RWF_NOWAIT read is skipped (waitingDirs). With IOURING_FS_SQPOLL, that read and the file's later ones go through
-//    the thread's polling ring (handoff.ts), where no CPU has to wake.
+//    RWF_NOWAIT read is skipped (waitingDirs). With IOURING_FS_SQPOLL,
+//    that read and the file's later ones go through the thread's polling
+//    ring (handoff.ts), where no CPU has to wake.
 // 2. A read that fills 64 KiB: statx (if not made already). A regular file with a size: every
 //    remaining chunk at its position, all in one submission, each in an
 //    io-wq worker; a chunk that comes back short (the file shrank, or is not
