@@ -32,6 +32,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "micros.h"
+
 enum { WARMUP = 5000, FILES = 100000, FIRST = 65536, MAX_DEPTH = 256 };
 enum step { OPEN, NOWAIT, HANDOFF_READ, HANDOFF_STATX, EOF_READ, CLOSE, CHAIN };
 
@@ -128,12 +130,6 @@ static void advance(int k, enum step step, int res) {
       start(k);
       return;
   }
-}
-
-static double micros(clockid_t clock) {
-  struct timespec t;
-  clock_gettime(clock, &t);
-  return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
 }
 
 int main(int argc, char **argv) {

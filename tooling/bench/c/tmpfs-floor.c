@@ -27,6 +27,8 @@
 #include <sys/epoll.h>
 #include <time.h>
 
+#include "micros.h"
+
 enum { WARMUP = 2000, FILES = 20000 };
 
 static struct io_uring ring;
@@ -99,12 +101,6 @@ static int one_file(const char *path, int writing, int chained) {
   }
   io_uring_prep_close(sqe(), fd);
   return submit_and_reap(1);
-}
-
-static double micros(clockid_t clock) {
-  struct timespec t;
-  clock_gettime(clock, &t);
-  return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
 }
 
 int main(int argc, char **argv) {
