@@ -220,6 +220,11 @@ describe('readFile on tmpfs, whose reads cannot be made without blocking', () =>
         const mine = await ours.readFile(file)
         requests.push(ring.stats.submitted - before)
         expect(mine.equals(pattern(100 + i))).toBe(true)
+        if (requests[0] === 4) {
+          // A kernel whose tmpfs gives FMODE_NOWAIT reads it inline (open, read, read of 0, close): nothing to guess.
+          console.log('skipped: this kernel reads tmpfs files without waiting (RWF_NOWAIT succeeds there)')
+          ctx.skip()
+        }
       }
       expect(requests).toEqual([5, ...Array(31).fill(4), 5, 4])
     } finally {
