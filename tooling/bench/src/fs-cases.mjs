@@ -40,6 +40,14 @@ function callbackChains(depth, issue) {
   })
 }
 
+/** `step`, started after a turn of the event loop. */
+function afterTurn(step) {
+  return async () => {
+    await new Promise((resolve) => setImmediate(resolve))
+    await step()
+  }
+}
+
 /** Runs `step()` (which does `perStep` operations) back to back for SECONDS after one warm-up step; { rate, cpuPerOp }. */
 async function repeat(step, perStep) {
   await step()
@@ -82,28 +90,35 @@ export const fsCases = {
     return measureDepth(depth, () => writeFile(files[next++ % depth], data), CPU)
   },
 
-  /** stat of every file named in `dir` (count of them), all started at once, results kept (or, `keep: false`, dropped as they come): stats per second. */
-  async 'fs-stat'({ api, dir, count, keep = true }) {
+  /**
+   * stat of every file named in `dir` (count of them), all started at once, results kept (or, `keep:
+   * false`, dropped as they come): stats per second. With `turn`, each batch starts after a turn of the
+   * event loop (setImmediate) instead of straight from the continuation of the last one, while that
+   * one's results are still reachable.
+   */
+  async 'fs-stat'({ api, dir, count, keep = true, turn = false }) {
     const names = Array.from({ length: count }, (_, i) => `${dir}/${i}`)
+    const batches = (batch) => repeat(turn ? afterTurn(batch) : batch, count)
     if (api === 'callback') {
-      const all = () =>
-        new Promise((resolve, reject) => {
-          const results = keep ? new Array(count) : undefined
-          let left = count
-          names.forEach((name, i) =>
-            fs.stat(name, (err, stats) => {
-              if (err) return reject(err)
-              if (results) results[i] = stats
-              if (--left === 0) resolve(results)
-            }),
-          )
-        })
-      return repeat(all, count)
+      return batches(
+        () =>
+          new Promise((resolve, reject) => {
+            const results = keep ? new Array(count) : undefined
+            let left = count
+            names.forEach((name, i) =>
+              fs.stat(name, (err, stats) => {
+                if (err) return reject(err)
+                if (results) results[i] = stats
+                if (--left === 0) resolve(results)
+              }),
+            )
+          }),
+      )
     }
     const { stat } = promiseApis[api]
-    if (keep) return repeat(() => Promise.all(names.map((name) => stat(name))), count)
+    if (keep) return batches(() => Promise.all(names.map((name) => stat(name))))
     const dropped = () => 0
-    return repeat(() => Promise.all(names.map((name) => stat(name).then(dropped))), count)
+    return batches(() => Promise.all(names.map((name) => stat(name).then(dropped))))
   },
 
   /** copyFile of `src` to `dst`, one after another: copies per second. */
