@@ -126,7 +126,8 @@ export async function readWhole(ring: IoUring, fd: number, file: string | Buffer
   // The first read's bytes stay in the pooled buffer until the file's size
   // says where they go: a copy of their own, or the start of the whole file.
   const scratch = takeScratch()
-  const dir = typeof file === 'string' ? file.slice(0, file.lastIndexOf('/') + 1) : undefined
+  // Nothing is remembered on a machine whose files all read inline: no directory text is made then.
+  let dir = waitingDirs.size > 0 ? dirOf(file) : undefined
   try {
     if (!skipsNowait(dir)) {
       const first = await readNowait(ring, fd, scratch)
@@ -134,6 +135,7 @@ export async function readWhole(ring: IoUring, fd: number, file: string | Buffer
         if (dir !== undefined) waitingDirs.delete(dir)
         return await readOn(ring, fd, scratch, first, signal)
       }
+      dir ??= dirOf(file)
       if (dir !== undefined) rememberWaiting(dir)
     }
     // Not without waiting: each of this file's reads is a hand-off, through
@@ -156,6 +158,11 @@ const WAITING_DIRS = 64
 const PROBE_EVERY = 32
 /** Directory -> readFiles there that skipped the RWF_NOWAIT read since the last one that made it. */
 const waitingDirs = new Map<string, number>()
+
+/** The path's text up to its last '/'; undefined for a path given as bytes. */
+function dirOf(file: string | Buffer): string | undefined {
+  return typeof file === 'string' ? file.slice(0, file.lastIndexOf('/') + 1) : undefined
+}
 
 function skipsNowait(dir: string | undefined): boolean {
   if (dir === undefined) return false
